@@ -1,0 +1,237 @@
+package org.pmsql.archive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.pmsql.archive.format.ArchiveMetadata;
+import org.pmsql.archive.format.Label;
+import org.pmsql.archive.format.MetadataReader;
+import org.pmsql.archive.format.RecordStream;
+import org.pmsql.archive.format.ResultRecord;
+import org.pmsql.archive.format.TemporalIndex;
+import org.pmsql.archive.source.ByteSource;
+import org.pmsql.archive.source.ByteSources;
+
+/**
+ * One archive: a .meta file, an optional .index and data volumes .0, .1, ..., any of them
+ * compressed. Opening reads the label and the metadata (as libpcp does); volumes are opened
+ * one at a time by a {@link ArchiveCursor}.
+ */
+public final class Archive {
+  /** {@code <base>.<number|meta|index>[.<compression>]}, as libpcp's __pmLogFindOpen accepts. */
+  private static final Pattern COMPONENT =
+      Pattern.compile("(.+)\\.(\\d+|meta|index)(\\.(?:lzma|bz2|zst|xz|bz|gz|Z|z))?");
+
+  private final Path base;
+  private final Label label;
+  private final Path metaFile;
+  private final Path indexFile;
+  private final TreeMap<Integer, Path> volumes;
+  private final ArchiveMetadata metadata;
+  private TemporalIndex index;
+  private long endNanos = Long.MIN_VALUE;
+
+  private Archive(Path base, Label label, Path metaFile, Path indexFile,
+      TreeMap<Integer, Path> volumes, ArchiveMetadata metadata) {
+    this.base = base;
+    this.label = label;
+    this.metaFile = metaFile;
+    this.indexFile = indexFile;
+    this.volumes = volumes;
+    this.metadata = metadata;
+  }
+
+  /** Opens the archive named by its base path or by any of its files. */
+  public static Archive open(Path path) throws IOException {
+    Path base = baseOf(path);
+    Path dir = base.toAbsolutePath().getParent();
+    String baseName = base.getFileName().toString();
+    Path meta = null;
+    Path index = null;
+    TreeMap<Integer, Path> volumes = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Matcher m = COMPONENT.matcher(file.getFileName().toString());
+        if (!m.matches() || !m.group(1).equals(baseName)) {
+          continue;
+        }
+        String part = m.group(2);
+        // A plain file wins over a compressed one of the same part, as in libpcp.
+        if (part.equals("meta")) {
+          meta = preferPlain(meta, file);
+        } else if (part.equals("index")) {
+          index = preferPlain(index, file);
+        } else if (part.length() <= 9) {
+          volumes.merge(Integer.parseInt(part), file, Archive::preferPlain);
+        }
+      }
+    }
+    if (meta == null) {
+      throw new ArchiveFormatException(base.toString() + ".meta", 0,
+          "no such archive (no .meta file)");
+    }
+    Label label;
+    try (ByteSource source = ByteSources.open(meta)) {
+      label = readLabel(source);
+      if (label.volume() != Label.META_VOLUME) {
+        throw new ArchiveFormatException(source.name(), 20,
+            "label says volume " + label.volume() + ", expected the .meta file's -1");
+      }
+      if (index != null) {
+        checkCompanionLabel(index, label, Label.INDEX_VOLUME);
+      }
+      ArchiveMetadata metadata = MetadataReader.read(source, label);
+      return new Archive(base, label, meta, index, volumes, metadata);
+    }
+  }
+
+  /**
+   * The base name of an archive named by one of its files ({@code .0.xz}, {@code .meta}, ...);
+   * anything that is not an existing file is taken as the base name itself, since base names
+   * such as {@code 20240101.00.10} look like volume files.
+   */
+  public static Path baseOf(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return path;
+    }
+    Matcher m = COMPONENT.matcher(path.getFileName().toString());
+    return m.matches() ? path.resolveSibling(m.group(1)) : path;
+  }
+
+  /** Whether a file name is a .meta file, i.e. names an archive. */
+  public static boolean isMetaFile(String fileName) {
+    Matcher m = COMPONENT.matcher(fileName);
+    return m.matches() && m.group(2).equals("meta");
+  }
+
+  /** Every file of an archive carries the same label but for its volume number. */
+  private static void checkCompanionLabel(Path file, Label archive, int volume)
+      throws IOException {
+    try (ByteSource source = ByteSources.open(file)) {
+      Label label = readLabel(source);
+      if (label.version() != archive.version() || label.pid() != archive.pid()
+          || !label.hostname().equals(archive.hostname()) || label.volume() != volume) {
+        throw new ArchiveFormatException(source.name(), 0,
+            "label does not match the archive's .meta label");
+      }
+    }
+  }
+
+  static Label readLabel(ByteSource source) throws IOException {
+    byte[] b = new byte[Label.MAX_LENGTH];
+    int n = source.read(0, b, 0, b.length);
+    return Label.decode(b, n, source.name());
+  }
+
+  private static Path preferPlain(Path known, Path candidate) {
+    if (known == null) {
+      return candidate;
+    }
+    return ByteSources.compressionSuffix(known.toString()).isEmpty() ? known : candidate;
+  }
+
+  public Path base() {
+    return base;
+  }
+
+  public Label label() {
+    return label;
+  }
+
+  public String hostname() {
+    return label.hostname();
+  }
+
+  public int version() {
+    return label.version();
+  }
+
+  public long startNanos() {
+    return label.startNanos();
+  }
+
+  public ArchiveMetadata metadata() {
+    return metadata;
+  }
+
+  public Path metaFile() {
+    return metaFile;
+  }
+
+  /** Data volume numbers in order; gaps in the numbering are skipped, as libpcp does. */
+  public List<Integer> volumeNumbers() {
+    return List.copyOf(volumes.keySet());
+  }
+
+  public Map<Integer, Path> volumeFiles() {
+    return Collections.unmodifiableMap(volumes);
+  }
+
+  public Path volumeFile(int volume) {
+    return volumes.get(volume);
+  }
+
+  /** The temporal index, or null when the archive has none (or it is unreadable). */
+  public synchronized TemporalIndex index() throws IOException {
+    if (index == null && indexFile != null) {
+      try (ByteSource source = ByteSources.open(indexFile)) {
+        Label indexLabel = readLabel(source);
+        index = TemporalIndex.read(source, indexLabel);
+      }
+    }
+    return index;
+  }
+
+  /** Opens a data volume and checks that its label belongs to this archive. */
+  ByteSource openVolume(int volume) throws IOException {
+    Path file = volumes.get(volume);
+    ByteSource source = ByteSources.open(file);
+    try {
+      Label volumeLabel = readLabel(source);
+      if (volumeLabel.version() != label.version() || volumeLabel.pid() != label.pid()
+          || !volumeLabel.hostname().equals(label.hostname())) {
+        throw new ArchiveFormatException(source.name(), 0,
+            "label does not match the archive's .meta label");
+      }
+      return source;
+    } catch (IOException | RuntimeException e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** The time of the last record, found by reading the last volume backwards. */
+  public synchronized long endNanos() throws IOException {
+    if (endNanos == Long.MIN_VALUE) {
+      endNanos = startNanos();
+      List<Integer> numbers = new ArrayList<>(volumes.descendingKeySet());
+      ResultRecord record = new ResultRecord();
+      for (int volume : numbers) {
+        try (ByteSource source = openVolume(volume)) {
+          RecordStream records =
+              new RecordStream(source, source.size(), ResultRecord.minLength(version()), 1 << 16);
+          if (records.size() > label.length() && records.previous(label.length())) {
+            record.load(records.buffer(), records.recordOffset(), records.recordLength(),
+                version(), source.name(), records.recordStart());
+            endNanos = record.timestampNanos();
+            break;
+          }
+        }
+      }
+    }
+    return endNanos;
+  }
+
+  @Override
+  public String toString() {
+    return base.toString();
+  }
+}

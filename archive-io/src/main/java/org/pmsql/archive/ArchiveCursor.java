@@ -1,0 +1,229 @@
+package org.pmsql.archive;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import org.pmsql.archive.format.ArchiveMetadata;
+import org.pmsql.archive.format.RecordStream;
+import org.pmsql.archive.format.ResultRecord;
+import org.pmsql.archive.format.TemporalIndex;
+import org.pmsql.archive.source.ByteSource;
+
+/**
+ * Walks the records of a time-ordered list of archives, forwards or backwards, holding one
+ * volume open at a time. Between two archives it produces a mark record one millisecond after
+ * the earlier one ends, as libpcp does in a multi-archive context, so a gap is never mistaken
+ * for continuous data.
+ *
+ * <p>The cursor sits between records, like a {@link java.util.ListIterator}: {@link #next()}
+ * reads the record after it, {@link #previous()} the record before it. After either call the
+ * record's fields are available until the next call.
+ */
+public final class ArchiveCursor implements Closeable {
+  private static final long MARK_GAP_NANOS = 1_000_000L;
+
+  private final List<Archive> archives;
+  private final ResultRecord record = new ResultRecord();
+  private int archiveIndex;
+  private int volumeSlot;
+  /** Where in the volume at {@link #volumeSlot} the cursor is when no stream is open. */
+  private boolean atVolumeEnd;
+  private ByteSource volume;
+  private RecordStream stream;
+  private boolean syntheticMark;
+  private long markNanos;
+  private Archive current;
+
+  ArchiveCursor(List<Archive> archives) {
+    this.archives = archives;
+    this.archiveIndex = 0;
+    this.volumeSlot = 0;
+  }
+
+  /** Moves to the next record; false at the end of the last archive. */
+  public boolean next() throws IOException {
+    while (archiveIndex < archives.size()) {
+      Archive archive = archives.get(archiveIndex);
+      List<Integer> volumes = archive.volumeNumbers();
+      if (volumeSlot < 0) {
+        volumeSlot = 0;
+        atVolumeEnd = false;
+      }
+      if (volumeSlot < volumes.size()) {
+        RecordStream records = stream(archive, volumes.get(volumeSlot));
+        if (records.next()) {
+          return loaded(archive, records);
+        }
+        closeVolume();
+        volumeSlot++;
+        atVolumeEnd = false;
+        continue;
+      }
+      closeVolume();
+      if (archiveIndex + 1 < archives.size()) {
+        markNanos = archive.endNanos() + MARK_GAP_NANOS;
+        archiveIndex++;
+        volumeSlot = 0;
+        atVolumeEnd = false;
+        current = archive;
+        syntheticMark = true;
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /** Moves to the previous record; false at the start of the first archive. */
+  public boolean previous() throws IOException {
+    while (archiveIndex >= 0 && archiveIndex < archives.size()) {
+      Archive archive = archives.get(archiveIndex);
+      List<Integer> volumes = archive.volumeNumbers();
+      if (volumeSlot >= volumes.size()) {
+        volumeSlot = volumes.size() - 1;
+        atVolumeEnd = true;
+      }
+      if (volumeSlot >= 0) {
+        RecordStream records = stream(archive, volumes.get(volumeSlot));
+        if (records.previous(archive.label().length())) {
+          return loaded(archive, records);
+        }
+        closeVolume();
+        volumeSlot--;
+        atVolumeEnd = true;
+        continue;
+      }
+      closeVolume();
+      if (archiveIndex > 0) {
+        Archive earlier = archives.get(archiveIndex - 1);
+        markNanos = earlier.endNanos() + MARK_GAP_NANOS;
+        archiveIndex--;
+        volumeSlot = earlier.volumeNumbers().size() - 1;
+        atVolumeEnd = true;
+        current = earlier;
+        syntheticMark = true;
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * Positions the cursor so that {@link #next()} returns the first record at or after
+   * {@code nanos}: the archive by its start time, then the volume and offset from the temporal
+   * index, then a short forward scan.
+   */
+  public void seek(long nanos) throws IOException {
+    closeVolume();
+    int target = 0;
+    for (int i = 1; i < archives.size(); i++) {
+      if (archives.get(i).startNanos() <= nanos) {
+        target = i;
+      }
+    }
+    Archive archive = archives.get(target);
+    archiveIndex = target;
+    volumeSlot = 0;
+    atVolumeEnd = false;
+    long offset = -1;
+    TemporalIndex index = archive.index();
+    if (index != null) {
+      int entry = index.lastBefore(nanos);
+      List<Integer> volumes = archive.volumeNumbers();
+      while (entry >= 0) {
+        int slot = volumes.indexOf(index.volume(entry));
+        if (slot >= 0 && index.dataOffset(entry) >= archive.label().length()) {
+          volumeSlot = slot;
+          offset = index.dataOffset(entry);
+          break;
+        }
+        entry--;
+      }
+    }
+    if (offset >= 0) {
+      RecordStream records = stream(archive, archive.volumeNumbers().get(volumeSlot));
+      if (offset <= records.size()) {
+        records.seek(offset);
+      }
+    }
+    while (next()) {
+      if (timestampNanos() >= nanos) {
+        previous();
+        return;
+      }
+    }
+  }
+
+  /** Positions the cursor after the last record, for reading backwards. */
+  public void seekToEnd() throws IOException {
+    closeVolume();
+    archiveIndex = archives.size() - 1;
+    volumeSlot = archives.get(archiveIndex).volumeNumbers().size();
+  }
+
+  private boolean loaded(Archive archive, RecordStream records) throws IOException {
+    current = archive;
+    syntheticMark = false;
+    record.load(records.buffer(), records.recordOffset(), records.recordLength(),
+        archive.version(), volume.name(), records.recordStart());
+    return true;
+  }
+
+  /** The stream of a volume, opened on first use at the start or end the cursor is at. */
+  private RecordStream stream(Archive archive, int volumeNumber) throws IOException {
+    if (stream == null) {
+      volume = archive.openVolume(volumeNumber);
+      int labelLength = archive.label().length();
+      stream = new RecordStream(volume, labelLength, ResultRecord.minLength(archive.version()));
+      stream.seek(atVolumeEnd ? Math.max(volume.size(), labelLength) : labelLength);
+    }
+    return stream;
+  }
+
+  private void closeVolume() throws IOException {
+    stream = null;
+    if (volume != null) {
+      ByteSource v = volume;
+      volume = null;
+      v.close();
+    }
+  }
+
+  public long timestampNanos() {
+    return syntheticMark ? markNanos : record.timestampNanos();
+  }
+
+  public boolean isMark() {
+    return syntheticMark || record.isMark();
+  }
+
+  /** True for a mark this cursor made between two archives (there is no record behind it). */
+  public boolean isSyntheticMark() {
+    return syntheticMark;
+  }
+
+  /** The current record; its contents are meaningless on a synthetic mark. */
+  public ResultRecord record() {
+    return record;
+  }
+
+  /** The archive the current record came from. */
+  public Archive archive() {
+    return current;
+  }
+
+  public ArchiveMetadata metadata() {
+    return current.metadata();
+  }
+
+  /** The file the current record was read from, for error messages. */
+  public String fileName() {
+    return volume == null ? current.toString() : volume.name();
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeVolume();
+  }
+}

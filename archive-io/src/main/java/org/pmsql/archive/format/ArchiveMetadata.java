@@ -1,0 +1,106 @@
+package org.pmsql.archive.format;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+
+/** Everything an archive's .meta file says: descriptors, instance domains, labels and texts. */
+public final class ArchiveMetadata {
+  private final Map<Integer, MetricDesc> descs = new HashMap<>();
+  private final IntObjectMap<MetricDesc> descsByPmid = new IntObjectMap<>();
+  private final Map<Integer, InstanceDomain> indoms = new HashMap<>();
+  private final IntObjectMap<InstanceDomain> indomsById = new IntObjectMap<>();
+  private final Map<Long, HelpText> texts = new HashMap<>();
+  private final List<LabelRecord> labels = new ArrayList<>();
+  private final Map<String, MetricDesc> byName = new HashMap<>();
+
+  public MetricDesc desc(int pmid) {
+    return descsByPmid.get(pmid);
+  }
+
+  public MetricDesc desc(String name) {
+    return byName.get(name);
+  }
+
+  public Collection<MetricDesc> descs() {
+    return descs.values();
+  }
+
+  public InstanceDomain indom(int indom) {
+    return indomsById.get(indom);
+  }
+
+  public Collection<InstanceDomain> indoms() {
+    return indoms.values();
+  }
+
+  public List<LabelRecord> labels() {
+    return labels;
+  }
+
+  /**
+   * The one-line or help text of a metric or indom, or null. Like pmLookupText, a missing or empty
+   * help text falls back to the one-line text.
+   */
+  public String text(int textType, int ident) {
+    HelpText t = texts.get(textKey(textType, ident));
+    if ((t == null || t.text().isEmpty()) && (textType & HelpText.HELP) != 0) {
+      t = texts.get(textKey((textType & ~HelpText.HELP) | HelpText.ONELINE, ident));
+    }
+    return t == null ? null : t.text();
+  }
+
+  /**
+   * The name of an instance at a time, as pmNameInDom gives it for an archive context; null
+   * when the instance is unknown then.
+   */
+  public String instanceName(int indom, int inst, long nanos) {
+    InstanceDomain domain = indomsById.get(indom);
+    return domain == null ? null : domain.nameAt(inst, nanos);
+  }
+
+  void addDesc(MetricDesc desc) {
+    // pmlogextract can repeat a descriptor, and a name within one; the namespace has each once.
+    Set<String> names = new LinkedHashSet<>();
+    MetricDesc known = descs.get(desc.pmid());
+    if (known != null) {
+      names.addAll(known.names());
+    }
+    names.addAll(desc.names());
+    if (names.size() != desc.names().size()) {
+      desc = new MetricDesc(desc.pmid(), desc.type(), desc.indom(), desc.semantics(),
+          desc.units(), List.copyOf(names));
+    }
+    descs.put(desc.pmid(), desc);
+    descsByPmid.put(desc.pmid(), desc);
+    for (String name : desc.names()) {
+      byName.put(name, desc);
+    }
+  }
+
+  InstanceDomain indomFor(int indom) {
+    InstanceDomain domain = indomsById.get(indom);
+    if (domain == null) {
+      domain = new InstanceDomain(indom);
+      indoms.put(indom, domain);
+      indomsById.put(indom, domain);
+    }
+    return domain;
+  }
+
+  void addText(HelpText text) {
+    texts.put(textKey(text.textType(), text.ident()), text);
+  }
+
+  void addLabels(LabelRecord record) {
+    labels.add(record);
+  }
+
+  private static long textKey(int textType, int ident) {
+    return ((long) textType << 32) | (ident & 0xffffffffL);
+  }
+}

@@ -1,0 +1,19 @@
+package org.pmsql.archive.format;
+
+import java.util.List;
+
+/**
+ * A label record (v2 type 3, v3 type 7): JSON label sets for a context, domain, indom, cluster,
+ * item or the instances of an indom. A newer record of the same type and ident supersedes it.
+ */
+public record LabelRecord(long stampNanos, int labelType, int ident, List<Set> sets) {
+  public static final int CONTEXT = 1;
+  public static final int DOMAIN = 2;
+  public static final int INDOM = 4;
+  public static final int CLUSTER = 8;
+  public static final int ITEM = 16;
+  public static final int INSTANCES = 32;
+
+  /** One label set: the instance it belongs to (-1 when none) and its JSON text. */
+  public record Set(int inst, String json) {}
+}

@@ -1,0 +1,143 @@
+package org.pmsql.archive.format;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ByteSource;
+
+/** Decodes a .meta file into {@link ArchiveMetadata}. Record layouts: logmeta.c, e_indom.c. */
+public final class MetadataReader {
+  static final int TYPE_DESC = 1;
+  static final int TYPE_INDOM_V2 = 2;
+  static final int TYPE_LABEL_V2 = 3;
+  static final int TYPE_TEXT = 4;
+  static final int TYPE_INDOM = 5;
+  static final int TYPE_INDOM_DELTA = 6;
+  static final int TYPE_LABEL = 7;
+  /** Header, type word, trailer: nothing shorter is a record. */
+  private static final int MIN_RECORD = 12;
+
+  private MetadataReader() {}
+
+  /** Reads every record after the label; the label itself was checked by the caller. */
+  public static ArchiveMetadata read(ByteSource meta, Label label) throws IOException {
+    ArchiveMetadata metadata = new ArchiveMetadata();
+    RecordStream records = new RecordStream(meta, label.length(), MIN_RECORD);
+    while (records.next()) {
+      FieldReader r = new FieldReader(records.buffer(), records.recordOffset() + 4,
+          records.recordLength() - 8, meta.name(), records.recordStart() + 4);
+      int type = r.i32();
+      switch (type) {
+        case TYPE_DESC:
+          metadata.addDesc(desc(r));
+          break;
+        case TYPE_INDOM_V2:
+        case TYPE_INDOM:
+        case TYPE_INDOM_DELTA:
+          indom(r, type, metadata);
+          break;
+        case TYPE_LABEL_V2:
+        case TYPE_LABEL:
+          metadata.addLabels(labels(r, type == TYPE_LABEL_V2 ? 2 : 3));
+          break;
+        case TYPE_TEXT:
+          metadata.addText(text(r));
+          break;
+        default:
+          throw new ArchiveFormatException(meta.name(), records.recordStart() + 4,
+              "unknown metadata record type " + type);
+      }
+    }
+    return metadata;
+  }
+
+  private static MetricDesc desc(FieldReader r) throws ArchiveFormatException {
+    int pmid = r.i32();
+    int type = r.i32();
+    int indom = r.i32();
+    int sem = r.i32();
+    Units units = new Units(r.i32());
+    // A descriptor written with no names omits even the count word.
+    int count = r.remaining() == 0 ? 0 : r.count(4, "name");
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(r.cString(r.i32()));
+    }
+    return new MetricDesc(pmid, type, indom, sem, units, List.copyOf(names));
+  }
+
+  private static void indom(FieldReader r, int type, ArchiveMetadata metadata)
+      throws ArchiveFormatException {
+    long stamp = r.stamp(type == TYPE_INDOM_V2 ? 2 : 3);
+    int indom = r.i32();
+    int n = r.count(8, "instance");
+    int[] ids = new int[n];
+    int[] stridx = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = r.i32();
+    }
+    for (int i = 0; i < n; i++) {
+      stridx[i] = r.i32();
+    }
+    int table = r.pos();
+    String[] names = new String[n];
+    boolean delta = type == TYPE_INDOM_DELTA;
+    for (int i = 0; i < n; i++) {
+      if (delta && stridx[i] == -1) {
+        continue;
+      }
+      String name = stridx[i] < 0 ? null : r.cStringAt(table + stridx[i], r.end());
+      if (name == null) {
+        throw r.error(table, "instance " + ids[i] + " has a name offset " + stridx[i]
+            + " outside its record's string table");
+      }
+      names[i] = name;
+    }
+    InstanceDomain domain = metadata.indomFor(indom);
+    if (delta && domain.hasFullRecord()) {
+      domain.addDelta(stamp, ids, names);
+    } else if (delta) {
+      throw r.error(table, "delta record for instance domain " + PmTypes.indomString(indom)
+          + " before any full record");
+    } else {
+      domain.addFull(stamp, ids, names);
+    }
+  }
+
+  private static LabelRecord labels(FieldReader r, int stampVersion)
+      throws ArchiveFormatException {
+    long stamp = r.stamp(stampVersion);
+    int labelType = r.i32();
+    int ident = r.i32();
+    int nsets = r.count(12, "label set");
+    List<LabelRecord.Set> sets = new ArrayList<>(nsets);
+    for (int i = 0; i < nsets; i++) {
+      int inst = r.i32();
+      int jsonLength = r.i32();
+      String json = r.utf8(jsonLength);
+      int at = r.pos();
+      int nlabels = r.i32();
+      if (nlabels > 0) {
+        if ((long) nlabels * 8 > r.remaining()) {
+          throw r.error(at, "label count " + nlabels + " does not fit in the record");
+        }
+        r.skip(nlabels * 8);
+      }
+      sets.add(new LabelRecord.Set(inst, json));
+    }
+    return new LabelRecord(stamp, labelType, ident, List.copyOf(sets));
+  }
+
+  private static HelpText text(FieldReader r) throws ArchiveFormatException {
+    int textType = r.i32();
+    int ident = r.i32();
+    int at = r.pos();
+    String text = r.cStringAt(at, r.end());
+    if (text == null) {
+      // Some writers omit the terminator; the record end bounds the text either way.
+      text = r.utf8(r.remaining());
+    }
+    return new HelpText(textType, ident, text);
+  }
+}
