@@ -36,8 +36,9 @@
  *   - <value> is "!" when the value cannot be decoded as its declared type
  *     (pmExtractValue / event unpack failure, pval missing for a by-reference
  *     type, or a type code outside the known set).
- *   - STRING values: the vlen - 4 payload bytes, minus one trailing NUL if
- *     present; any embedded NULs are escaped as \x00.
+ *   - STRING values are C strings: the payload bytes (vlen - 4 of them) up
+ *     to the first NUL, or all of them if there is none.  Some old archives
+ *     (mirage-*, proc, rewrite, sample_expr) pad strings with extra NULs.
  */
 
 #define _GNU_SOURCE	/* fwrite_unlocked() */

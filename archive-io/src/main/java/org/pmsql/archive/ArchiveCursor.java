@@ -33,6 +33,7 @@ public final class ArchiveCursor implements Closeable {
   private boolean syntheticMark;
   private long markNanos;
   private Archive current;
+  private long recordsRead;
 
   ArchiveCursor(List<Archive> archives) {
     this.archives = archives;
@@ -163,6 +164,7 @@ public final class ArchiveCursor implements Closeable {
   }
 
   private boolean loaded(Archive archive, RecordStream records) throws IOException {
+    recordsRead++;
     current = archive;
     syntheticMark = false;
     record.load(records.buffer(), records.recordOffset(), records.recordLength(),
@@ -220,6 +222,11 @@ public final class ArchiveCursor implements Closeable {
   /** The file the current record was read from, for error messages. */
   public String fileName() {
     return volume == null ? current.toString() : volume.name();
+  }
+
+  /** Records read from disk so far, seeks included: what a scan or seek has cost. */
+  public long recordsRead() {
+    return recordsRead;
   }
 
   @Override

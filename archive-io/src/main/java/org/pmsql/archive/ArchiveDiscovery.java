@@ -1,5 +1,6 @@
 package org.pmsql.archive;
 
+import org.pmsql.archive.source.ByteSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -77,7 +78,7 @@ public final class ArchiveDiscovery {
   }
 
   private static boolean hasCompressedMeta(Path base) {
-    for (String suffix : org.pmsql.archive.source.ByteSources.COMPRESSED_SUFFIXES) {
+    for (String suffix : ByteSources.COMPRESSED_SUFFIXES) {
       if (Files.exists(Path.of(base + ".meta" + suffix))) {
         return true;
       }

@@ -1,9 +1,13 @@
 package org.pmsql.archive;
 
+import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Arrays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.pmsql.archive.format.ArchiveMetadata;
@@ -23,12 +27,20 @@ public final class CanonicalDump {
   public static void write(ArchiveSet set, Consumer<String> out) throws IOException {
     Archive first = set.archives().get(0);
     out.accept("L " + first.hostname() + " " + first.version());
+    // libpcp merges the namespaces of a multi-archive context.
+    TreeMap<Long, TreeSet<String>> namesByPmid = new TreeMap<>();
+    Map<Long, MetricDesc> descByPmid = new HashMap<>();
+    for (Archive archive : set.archives()) {
+      for (MetricDesc d : archive.metadata().descs()) {
+        long key = d.pmid() & 0xffffffffL;
+        descByPmid.putIfAbsent(key, d);
+        namesByPmid.computeIfAbsent(key, k -> new TreeSet<>()).addAll(d.names());
+      }
+    }
     ArchiveMetadata metadata = first.metadata();
-    List<MetricDesc> descs = new ArrayList<>(metadata.descs());
-    descs.sort(Comparator.comparingLong(d -> d.pmid() & 0xffffffffL));
-    for (MetricDesc d : descs) {
-      List<String> names = new ArrayList<>(d.names());
-      names.sort(Comparator.naturalOrder());
+    for (var entry : namesByPmid.entrySet()) {
+      MetricDesc d = descByPmid.get(entry.getKey());
+      List<String> names = new ArrayList<>(entry.getValue());
       out.accept(String.format("D %s %d %08x %d %08x %s", PmTypes.pmidString(d.pmid()), d.type(),
           d.indom(), d.semantics(), d.units().word(), String.join(",", names)));
       for (int kind : new int[] {HelpText.ONELINE, HelpText.HELP}) {
@@ -114,7 +126,7 @@ public final class CanonicalDump {
         while (end < raw.length && raw[end] != 0) {
           end++;
         }
-        return "s" + escape(java.util.Arrays.copyOf(raw, end));
+        return "s" + escape(Arrays.copyOf(raw, end));
       case PmTypes.TYPE_AGGREGATE:
       case PmTypes.TYPE_AGGREGATE_STATIC:
         return "a" + hex(r.bytesValue(s, i));

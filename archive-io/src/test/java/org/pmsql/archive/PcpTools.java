@@ -1,5 +1,6 @@
 package org.pmsql.archive;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -99,7 +100,8 @@ public final class PcpTools {
       p.destroyForcibly();
       fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
     }
-    String output = outputFile != null ? "" : new String(Files.readAllBytes(capture), java.nio.charset.StandardCharsets.UTF_8);
+    String output =
+        outputFile != null ? "" : new String(Files.readAllBytes(capture), StandardCharsets.UTF_8);
     if (outputFile == null) {
       Files.deleteIfExists(capture);
     }

@@ -16,10 +16,19 @@ public final class InstanceDomain {
    * The instances in force from {@code stampNanos} on, sorted by id.
    */
   public record Snapshot(long stampNanos, int[] ids, String[] names) {
-    /** The name of an instance, or null when it is not in this snapshot. */
+    /**
+     * The name of an instance, or null when it is not in this snapshot. Some writers list an
+     * id twice; like libpcp, the first listed wins (the sort that put them here is stable).
+     */
     public String nameOf(int id) {
       int i = Arrays.binarySearch(ids, id);
-      return i >= 0 ? names[i] : null;
+      if (i < 0) {
+        return null;
+      }
+      while (i > 0 && ids[i - 1] == id) {
+        i--;
+      }
+      return names[i];
     }
   }
 
