@@ -167,20 +167,30 @@ public final class RecordStream {
     return BigEndian.getInt(buffer, (int) (at - bufferStart));
   }
 
-  /** Makes bytes [at, at+length) resident in the buffer; length was validated by the caller. */
+  /**
+   * Makes bytes [at, at+length) resident in the buffer; length was validated by the caller. A
+   * record straddling the buffer's end keeps the bytes already read, so the source is always
+   * read onwards from where it stopped: a compressed source never has to seek back.
+   */
   private void load(long at, int length) throws IOException {
     if (at >= bufferStart && at + length <= bufferStart + bufferLength) {
       return;
     }
-    if (length > buffer.length) {
-      buffer = new byte[Math.max(length, buffer.length * 2)];
+    int keep = 0;
+    if (at >= bufferStart && at < bufferStart + bufferLength) {
+      keep = (int) (bufferStart + bufferLength - at);
     }
-    int want = (int) Math.min(buffer.length, size - at);
-    int got = source.read(at, buffer, 0, want);
+    byte[] target = length > buffer.length ? new byte[Math.max(length, buffer.length * 2)] : buffer;
+    if (keep > 0) {
+      System.arraycopy(buffer, (int) (at - bufferStart), target, 0, keep);
+    }
+    buffer = target;
     bufferStart = at;
-    bufferLength = got;
-    if (got < length) {
-      throw new ArchiveFormatException(source.name(), at + got, "unexpected end of data");
+    bufferLength = keep;
+    int want = (int) Math.min(buffer.length - keep, size - (at + keep));
+    bufferLength += source.read(at + keep, buffer, keep, want);
+    if (bufferLength < length) {
+      throw new ArchiveFormatException(source.name(), at + bufferLength, "unexpected end of data");
     }
   }
 }
