@@ -102,7 +102,9 @@ class LibpcpDifferentialTest {
   /**
    * Compares with libpcp's reading of {@code base}; where libpcp crashes on a v3 copy (6.0.3
    * corrupts its heap on some, pmdumplog too), with libpcp's reading of the v2 {@code original}
-   * it was copied from, which holds the same records.
+   * it was copied from, which holds the same records and values. Instance names are then not
+   * compared: where a v2 writer logged one domain several times under one timestamp with
+   * different names (bigace), pmlogextract -V 3 spreads those records over later timestamps.
    */
   static void compare(Path base, Path original) throws Exception {
     String reason = DIVERGENT.get(base.getFileName().toString());
@@ -125,7 +127,8 @@ class LibpcpDifferentialTest {
         REJECTED_BY_BOTH.incrementAndGet();
         return;
       }
-      if (r.exitCode() >= 128 && original != null) {
+      againstOriginal = r.exitCode() >= 128 && original != null;
+      if (againstOriginal) {
         LIBPCP_CRASHED.incrementAndGet();
         r = PcpTools.run(600, expected, PcpTools.oracle().toString(), "dump",
             original.toString());
@@ -188,7 +191,17 @@ class LibpcpDifferentialTest {
       // Error texts differ between libpcp and Java; stopping at the same record is what counts.
       return true;
     }
-    return utf8(libpcp).equals(utf8(pmsql)) || legacy64 && legacy64(libpcp, pmsql);
+    return utf8(libpcp).equals(utf8(pmsql)) || legacy64 && legacy64(libpcp, pmsql)
+        || againstOriginal && sameValueOtherName(libpcp, pmsql);
+  }
+
+  private static boolean againstOriginal;
+
+  private static boolean sameValueOtherName(String libpcp, String pmsql) {
+    String[] a = libpcp.split(" ", 4);
+    String[] b = pmsql.split(" ", 4);
+    return a.length == 4 && b.length == 4 && a[0].equals("V") && b[0].equals("V")
+        && a[1].equals(b[1]) && a[3].equals(b[3]);
   }
 
   /** 1998-01-01: the corpus's archives from before then carry 64-bit values libpcp swaps. */
