@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every compression libpcp reads, applied to volumes and .meta of a multi-volume corpus archive
- * with the real compressors, read here and by libpcp; and archive discovery over a pmlogger
+ * Every compression libpcp reads, applied with the real compressors to the volumes and .meta
+ * of a multi-volume corpus archive, read here and by libpcp (by libpcp from the plain original
+ * where it cannot read the compressed copy); and archive discovery over a pmlogger
  * root with one directory per host.
  */
 class CompressionAndDiscoveryTest {
@@ -29,13 +30,13 @@ class CompressionAndDiscoveryTest {
     "lzma, xz --format=lzma -c",
   })
   void compressedCopiesAgreeWithLibpcp(String suffix, String compressor) throws Exception {
-    Path source = PcpTools.corpus().resolve("20180416.10.00");
+    Path source = PcpTools.corpus().resolve("ok-mv-bigbin");
     Path copy = dir.resolve("copy");
     Files.createDirectories(copy);
     try (Stream<Path> files = Files.list(source.getParent())) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
-        if (!name.startsWith("20180416.10.00.") || !Archive.baseOf(f).equals(source)) {
+        if (!name.startsWith("ok-mv-bigbin.") || !Archive.baseOf(f).equals(source)) {
           continue;
         }
         // Start from the plain bytes, then compress everything but the index (as PCP does).
@@ -46,11 +47,12 @@ class CompressionAndDiscoveryTest {
         }
       }
     }
-    Path base = copy.resolve("20180416.10.00");
+    Path base = copy.resolve("ok-mv-bigbin");
     Archive archive = Archive.open(base);
-    assertEquals(4, archive.volumeNumbers().size());
+    assertEquals(10, archive.volumeNumbers().size());
     assertTrue(archive.volumeFile(0).toString().endsWith("." + suffix));
-    LibpcpDifferentialTest.compare(base);
+    // libpcp 6.0.3 predates zstd support: there the plain original is libpcp's reading.
+    LibpcpDifferentialTest.compare(base, source);
   }
 
   private static void sh(String command) throws Exception {
