@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pmsql dump}: every value of some archives, or a per-metric summary. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-    description = {"Print every value in PCP archives (time, metric, instance, value),",
-        "or with --summary one JSON line per metric: count of values and sum of numeric ones.",
+    description = {"Print every value of PCP archives, or a summary per metric.",
+        "Each value line gives time, metric, instance id and name, and value; --summary",
+        "prints one JSON line per metric with its count of values and sum of numeric ones.",
         "Exit status: 0 when everything was read, 1 when an archive is missing or damaged."})
 final class DumpCommand implements Callable<Integer> {
   enum Format { jsonl, text }
