@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,10 +167,6 @@ public final class Archive {
   /** Data volume numbers in order; gaps in the numbering are skipped, as libpcp does. */
   public List<Integer> volumeNumbers() {
     return List.copyOf(volumes.keySet());
-  }
-
-  public Map<Integer, Path> volumeFiles() {
-    return Collections.unmodifiableMap(volumes);
   }
 
   public Path volumeFile(int volume) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -91,14 +90,6 @@ public final class ArchiveDiscovery {
     List<ArchiveSet> sets = new ArrayList<>();
     byHost.forEach((host, archives) -> sets.add(new ArchiveSet(host, archives)));
     return sets;
-  }
-
-  public Map<String, ArchiveSet> setsByHost() {
-    Map<String, ArchiveSet> map = new LinkedHashMap<>();
-    for (ArchiveSet set : sets()) {
-      map.put(set.hostname(), set);
-    }
-    return map;
   }
 
   /** Archives that were named or found but could not be opened, each with file and offset. */

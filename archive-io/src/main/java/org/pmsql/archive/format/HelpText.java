@@ -6,12 +6,4 @@ public record HelpText(int textType, int ident, String text) {
   public static final int HELP = 2;
   public static final int FOR_PMID = 4;
   public static final int FOR_INDOM = 8;
-
-  public boolean forMetric() {
-    return (textType & FOR_PMID) != 0;
-  }
-
-  public boolean oneLine() {
-    return (textType & ONELINE) != 0;
-  }
 }

@@ -44,10 +44,6 @@ public final class RecordStream {
     this.recordStart = start;
   }
 
-  public ByteSource source() {
-    return source;
-  }
-
   public long size() {
     return size;
   }
@@ -59,11 +55,6 @@ public final class RecordStream {
 
   public int recordLength() {
     return recordLength;
-  }
-
-  /** The position between records, as described at {@link #seek}. */
-  public long position() {
-    return position;
   }
 
   /** The buffer holding the current record, at {@link #recordOffset()}. */
