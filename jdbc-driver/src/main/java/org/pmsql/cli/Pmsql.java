@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pmsql", mixinStandardHelpOptions = true,
     versionProvider = Pmsql.Version.class,
     description = "SQL and JDBC over Performance Co-Pilot archives.",
-    subcommands = {DumpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QueryCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
 public final class Pmsql implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -154,28 +155,30 @@ class DumpCommandTest {
       }
       Map<String, Expected> totals = new TreeMap<>();
       String metric = null;
-      for (String line : Files.readAllLines(out, StandardCharsets.ISO_8859_1)) {
-        String[] f = line.split(" ");
-        switch (f[0]) {
-          case "S":
-            metric = names.getOrDefault(f[1], f[1]);
-            break;
-          case "V": {
-            Expected e = totals.computeIfAbsent(metric, k -> new Expected());
-            e.count++;
-            String v = f[3];
-            if (v.matches("-?\\d+")) {
-              e.exact = e.exact.add(new BigInteger(v));
-            } else if (v.startsWith("f")) {
-              e.floating = true;
-              e.floatSum += Float.intBitsToFloat((int) Long.parseLong(v.substring(1), 16));
-            } else if (v.startsWith("d")) {
-              e.floating = true;
-              e.floatSum += Double.longBitsToDouble(Long.parseUnsignedLong(v.substring(1), 16));
+      try (BufferedReader lines = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          String[] f = line.split(" ");
+          switch (f[0]) {
+            case "S":
+              metric = names.getOrDefault(f[1], f[1]);
+              break;
+            case "V": {
+              Expected e = totals.computeIfAbsent(metric, k -> new Expected());
+              e.count++;
+              String v = f[3];
+              if (v.matches("-?\\d+")) {
+                e.exact = e.exact.add(new BigInteger(v));
+              } else if (v.startsWith("f")) {
+                e.floating = true;
+                e.floatSum += Float.intBitsToFloat((int) Long.parseLong(v.substring(1), 16));
+              } else if (v.startsWith("d")) {
+                e.floating = true;
+                e.floatSum += Double.longBitsToDouble(Long.parseUnsignedLong(v.substring(1), 16));
+              }
+              break;
             }
-            break;
+            default:
           }
-          default:
         }
       }
       return totals;

@@ -1,0 +1,45 @@
+package org.pmsql.sql;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.format.MetricDesc;
+
+/**
+ * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
+ * and catalog tables {@code descs}, {@code instances} and {@code archives}.
+ */
+final class HostSchema extends AbstractSchema {
+  private final ArchiveSet set;
+  private Map<String, Table> tables;
+
+  HostSchema(ArchiveSet set) {
+    this.set = set;
+  }
+
+  @Override
+  protected synchronized Map<String, Table> getTableMap() {
+    if (tables == null) {
+      Map<String, Table> map = new LinkedHashMap<>();
+      map.put("metrics", new MetricsTable(set, null));
+      map.put("descs", CatalogTables.descs(set));
+      map.put("instances", CatalogTables.instances(set));
+      map.put("archives", CatalogTables.archives(set));
+      TreeSet<String> names = new TreeSet<>();
+      for (Archive archive : set.archives()) {
+        for (MetricDesc d : archive.metadata().descs()) {
+          names.add(d.name());
+        }
+      }
+      for (String name : names) {
+        map.putIfAbsent(name, new MetricsTable(set, name));
+      }
+      tables = map;
+    }
+    return tables;
+  }
+}

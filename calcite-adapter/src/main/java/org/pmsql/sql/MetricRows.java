@@ -1,0 +1,265 @@
+package org.pmsql.sql;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.linq4j.Enumerator;
+import org.pmsql.archive.ArchiveCursor;
+import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.format.ArchiveMetadata;
+import org.pmsql.archive.format.MetricDesc;
+import org.pmsql.archive.format.PmTypes;
+import org.pmsql.archive.format.ResultRecord;
+
+/**
+ * The rows of a metrics table: one per value, in archive order, within a time window and for
+ * the wanted metrics only, producing only the requested columns. Counter rates follow pmrep -u:
+ * the change since the same metric and instance's previous value over the seconds between them,
+ * none on a first value, after a mark, or when the counter went down.
+ */
+final class MetricRows implements Enumerator<Object> {
+  static final int TS = 0;
+  static final int TS_NS = 1;
+  static final int METRIC = 2;
+  static final int INST = 3;
+  static final int INSTANCE = 4;
+  static final int VAL = 5;
+  static final int VAL_TEXT = 6;
+  static final int VAL_EXACT = 7;
+  static final int RATE = 8;
+  private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+
+  private final ArchiveSet set;
+  private final ScanSpec spec;
+  private final int[] fields;
+  private final long lowNanos;
+  private final long highNanos;
+  private final AtomicBoolean cancel;
+  private final boolean wantsRate;
+  private final Map<MetricDesc, Boolean> wanted = new IdentityHashMap<>();
+  private final Map<Long, Last> previous = new HashMap<>();
+  private ArchiveCursor cursor;
+  private ResultRecord record;
+  private ArchiveMetadata metadata;
+  private MetricDesc desc;
+  private int setIndex;
+  private int valueIndex;
+  private int numval;
+  private Object current;
+
+  MetricRows(ArchiveSet set, ScanSpec spec, int[] fields, long lowNanos, long highNanos,
+      AtomicBoolean cancel) {
+    this.set = set;
+    this.spec = spec;
+    this.fields = fields;
+    this.lowNanos = lowNanos;
+    this.highNanos = highNanos;
+    this.cancel = cancel;
+    boolean rate = false;
+    for (int f : fields) {
+      rate |= f == RATE;
+    }
+    this.wantsRate = rate;
+  }
+
+  @Override
+  public Object current() {
+    return current;
+  }
+
+  @Override
+  public boolean moveNext() {
+    try {
+      if (cursor == null) {
+        cursor = set.cursor();
+        if (lowNanos > set.startNanos()) {
+          cursor.seek(lowNanos);
+        }
+      }
+      while (true) {
+        if (desc != null && ++valueIndex < numval) {
+          current = row();
+          return true;
+        }
+        if (record != null && advanceSet()) {
+          continue;
+        }
+        if (!nextRecord()) {
+          return false;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  /** Moves to the next wanted value set of the current record; false when there is none. */
+  private boolean advanceSet() {
+    desc = null;
+    while (++setIndex < record.setCount()) {
+      int n = record.numval(setIndex);
+      if (n <= 0) {
+        continue;
+      }
+      MetricDesc d = metadata.desc(record.pmid(setIndex));
+      if (d == null || !wanted.computeIfAbsent(d, x -> spec.wants(x.name()))) {
+        continue;
+      }
+      desc = d;
+      numval = n;
+      valueIndex = -1;
+      return true;
+    }
+    return false;
+  }
+
+  private boolean nextRecord() throws IOException {
+    record = null;
+    desc = null;
+    if (cancel != null && cancel.get()) {
+      throw new IllegalStateException("query cancelled");
+    }
+    if (!cursor.next()) {
+      return false;
+    }
+    long ts = cursor.timestampNanos();
+    if (ts > highNanos) {
+      return false;
+    }
+    if (cursor.isMark()) {
+      previous.clear();
+      return true;
+    }
+    if (ts < lowNanos) {
+      return true;
+    }
+    record = cursor.record();
+    metadata = cursor.metadata();
+    setIndex = -1;
+    return true;
+  }
+
+  private Object row() {
+    if (fields.length == 1) {
+      return column(fields[0]);
+    }
+    Object[] row = new Object[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      row[i] = column(fields[i]);
+    }
+    return row;
+  }
+
+  private Object column(int field) {
+    long ts = cursor.timestampNanos();
+    int inst = record.inst(setIndex, valueIndex);
+    int type = desc.type();
+    switch (field) {
+      case TS:
+        return Math.floorDiv(ts, 1_000_000L);
+      case TS_NS:
+        return ts;
+      case METRIC:
+        return desc.name();
+      case INST:
+        return inst == PmTypes.IN_NULL ? null : inst;
+      case INSTANCE:
+        return inst == PmTypes.IN_NULL ? null : metadata.instanceName(desc.indom(), inst, ts);
+      case VAL:
+        return PmTypes.isNumeric(type) ? record.doubleValue(setIndex, valueIndex, type) : null;
+      case VAL_TEXT:
+        return text(type);
+      case VAL_EXACT:
+        return exact(type);
+      case RATE:
+        return wantsRate ? rate(ts, inst, type) : null;
+      default:
+        throw new IllegalArgumentException("column " + field);
+    }
+  }
+
+  private Object text(int type) {
+    switch (type) {
+      case PmTypes.TYPE_STRING:
+        return record.stringValue(setIndex, valueIndex);
+      case PmTypes.TYPE_AGGREGATE:
+      case PmTypes.TYPE_AGGREGATE_STATIC:
+      case PmTypes.TYPE_EVENT:
+      case PmTypes.TYPE_HIGHRES_EVENT: {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : record.bytesValue(setIndex, valueIndex)) {
+          sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return sb.toString();
+      }
+      default:
+        return null;
+    }
+  }
+
+  private Object exact(int type) {
+    if (!PmTypes.isInteger(type)) {
+      return null;
+    }
+    long v = record.longValue(setIndex, valueIndex, type);
+    if (type == PmTypes.TYPE_U64 && v < 0) {
+      return new BigDecimal(BigInteger.valueOf(v).add(TWO_64));
+    }
+    return BigDecimal.valueOf(v);
+  }
+
+  /** Each value updates the state, so rates stay right whichever rows the query keeps. */
+  private Double rate(long ts, int inst, int type) {
+    if (desc.semantics() != PmTypes.SEM_COUNTER || !PmTypes.isNumeric(type)) {
+      return null;
+    }
+    double v = record.doubleValue(setIndex, valueIndex, type);
+    long key = ((long) desc.pmid() << 32) | (inst & 0xffffffffL);
+    Last last = previous.get(key);
+    if (last == null) {
+      previous.put(key, new Last(v, ts));
+      return null;
+    }
+    double dv = v - last.value;
+    double dt = (ts - last.nanos) / 1e9;
+    last.value = v;
+    last.nanos = ts;
+    return dv < 0 || dt <= 0 ? null : dv / dt;
+  }
+
+  /** A counter's previous value and its time. */
+  private static final class Last {
+    double value;
+    long nanos;
+
+    Last(double value, long nanos) {
+      this.value = value;
+      this.nanos = nanos;
+    }
+  }
+
+  @Override
+  public void reset() {
+    close();
+    record = null;
+    desc = null;
+    previous.clear();
+  }
+
+  @Override
+  public void close() {
+    if (cursor != null) {
+      try {
+        cursor.close();
+      } catch (IOException ignored) {
+        // Nothing was written; a failed close of a read-only file loses nothing.
+      }
+      cursor = null;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package org.pmsql.sql;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.pmsql.archive.ArchiveSet;
+
+/**
+ * A host's values as a table: {@code <host>.metrics}, one row per value of every metric, or
+ * {@code <host>."<metric>"}, the same rows of one metric without the metric column. Scans are
+ * planned as {@link PcpTableScan}s so that time, metric and column restrictions reach the
+ * archive reader.
+ */
+public final class MetricsTable extends AbstractQueryableTable implements TranslatableTable {
+  /** Every column a scan can produce; a table shows all of them or all but {@code metric}. */
+  static final List<String> COLUMNS =
+      List.of("ts", "ts_ns", "metric", "inst", "instance", "val", "val_text", "val_exact", "rate");
+
+  private final ArchiveSet set;
+  private final String metric;
+  private final int[] columns;
+
+  /** The long table of every metric when {@code metric} is null, else one metric's table. */
+  MetricsTable(ArchiveSet set, String metric) {
+    super(Object[].class);
+    this.set = set;
+    this.metric = metric;
+    this.columns = metric == null ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}
+        : new int[] {0, 1, 3, 4, 5, 6, 7, 8};
+  }
+
+  String metric() {
+    return metric;
+  }
+
+  /** Scan columns, indexed by this table's column numbers. */
+  int[] columns() {
+    return columns;
+  }
+
+  @Override
+  public RelDataType getRowType(RelDataTypeFactory f) {
+    RelDataTypeFactory.Builder b = f.builder();
+    for (int c : columns) {
+      switch (c) {
+        case MetricRows.TS:
+          b.add("ts", SqlTypeName.TIMESTAMP, 3);
+          break;
+        case MetricRows.TS_NS:
+          b.add("ts_ns", SqlTypeName.BIGINT);
+          break;
+        case MetricRows.METRIC:
+          b.add("metric", SqlTypeName.VARCHAR);
+          break;
+        case MetricRows.INST:
+          b.add("inst", SqlTypeName.INTEGER).nullable(true);
+          break;
+        case MetricRows.INSTANCE:
+          b.add("instance", SqlTypeName.VARCHAR).nullable(true);
+          break;
+        case MetricRows.VAL:
+          b.add("val", SqlTypeName.DOUBLE).nullable(true);
+          break;
+        case MetricRows.VAL_TEXT:
+          b.add("val_text", SqlTypeName.VARCHAR).nullable(true);
+          break;
+        case MetricRows.VAL_EXACT:
+          b.add("val_exact", SqlTypeName.DECIMAL, 20, 0).nullable(true);
+          break;
+        default:
+          b.add("rate", SqlTypeName.DOUBLE).nullable(true);
+      }
+    }
+    return b.build();
+  }
+
+  /** Rows come in time order: what lets ORDER BY ts and streaming windows use it. */
+  @Override
+  public Statistic getStatistic() {
+    return Statistics.of(1e6, List.of(), List.of(RelCollations.of(0)));
+  }
+
+  @Override
+  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+    ScanSpec spec = metric == null ? ScanSpec.ALL
+        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null);
+    return new PcpTableScan(context.getCluster(), relOptTable, this, spec);
+  }
+
+  /** Only the planner's own scans read this table; it is never queried as a collection. */
+  @Override
+  public <T> Queryable<T> asQueryable(QueryProvider provider, SchemaPlus schema, String name) {
+    throw new UnsupportedOperationException("metrics tables are read through PcpTableScan");
+  }
+
+  /** Called by generated code: the rows a pushed-down scan specification selects. */
+  public Enumerable<Object> scan(DataContext root, String encodedSpec) {
+    ScanSpec spec = ScanSpec.decode(encodedSpec);
+    Long low = ScanSpec.lowest(spec.lower, root, true);
+    Long high = ScanSpec.lowest(spec.upper, root, false);
+    if (low == null || high == null) {
+      return Linq4j.emptyEnumerable();
+    }
+    long lowNanos = low == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(low, 1_000_000L);
+    long highNanos = high == Long.MAX_VALUE ? Long.MAX_VALUE
+        : Math.multiplyExact(high, 1_000_000L) + 999_999L;
+    int[] fields = spec.fields != null ? spec.fields : columns;
+    AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object> enumerator() {
+        return new MetricRows(set, spec, fields, lowNanos, highNanos, cancel);
+      }
+    };
+  }
+}

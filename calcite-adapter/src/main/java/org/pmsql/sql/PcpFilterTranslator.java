@@ -1,0 +1,248 @@
+package org.pmsql.sql;
+
+import com.google.common.collect.Range;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUnknownAs;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.util.NlsString;
+import org.apache.calcite.util.Sarg;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * Turns the conjuncts of a filter over a metrics table into what a scan can use: bounds on ts
+ * or ts_ns (literals, dynamic parameters, CURRENT_TIMESTAMP plus or minus an interval, BETWEEN
+ * and IN ranges) and the metric names wanted (=, IN, LIKE 'prefix%'). Anything else is ignored
+ * here and left to the filter that stays above the scan.
+ */
+final class PcpFilterTranslator {
+  private final int tsColumn;
+  private final int tsNsColumn;
+  private final int metricColumn;
+  private final List<TimeBound> lower = new ArrayList<>();
+  private final List<TimeBound> upper = new ArrayList<>();
+  private List<String> metrics;
+  private List<String> prefixes;
+
+  PcpFilterTranslator(PcpTableScan scan) {
+    int[] columns = scanColumns(scan);
+    this.tsColumn = indexOf(columns, MetricRows.TS);
+    this.tsNsColumn = indexOf(columns, MetricRows.TS_NS);
+    this.metricColumn = indexOf(columns, MetricRows.METRIC);
+    lower.addAll(scan.spec.lower);
+    upper.addAll(scan.spec.upper);
+    metrics = scan.spec.metrics;
+    prefixes = scan.spec.prefixes;
+  }
+
+  /** The scan's columns, in its output order, as {@link MetricRows} column numbers. */
+  static int[] scanColumns(PcpTableScan scan) {
+    return scan.spec.fields != null ? scan.spec.fields : scan.metricsTable.columns();
+  }
+
+  private static int indexOf(int[] columns, int column) {
+    for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == column) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  ScanSpec translate(RexNode condition, int[] fields) {
+    for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+      if (conjunct instanceof RexCall call) {
+        conjunct(call);
+      }
+    }
+    return new ScanSpec(lower, upper, metrics, prefixes, fields);
+  }
+
+  private void conjunct(RexCall call) {
+    switch (call.getKind()) {
+      case GREATER_THAN:
+      case GREATER_THAN_OR_EQUAL:
+      case LESS_THAN:
+      case LESS_THAN_OR_EQUAL:
+      case EQUALS:
+        comparison(call);
+        break;
+      case SEARCH:
+        search(call);
+        break;
+      case LIKE:
+        like(call);
+        break;
+      default:
+    }
+  }
+
+  private void comparison(RexCall call) {
+    RexNode left = call.getOperands().get(0);
+    RexNode right = call.getOperands().get(1);
+    SqlKind kind = call.getKind();
+    if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
+      RexNode t = left;
+      left = right;
+      right = t;
+      kind = kind.reverse();
+    }
+    if (!(left instanceof RexInputRef ref)) {
+      return;
+    }
+    int column = ref.getIndex();
+    if (column == metricColumn && kind == SqlKind.EQUALS && right instanceof RexLiteral lit) {
+      restrictMetrics(List.of(lit.getValueAs(String.class)));
+      return;
+    }
+    TimeBound bound = column == tsColumn ? bound(right)
+        : column == tsNsColumn ? nanosBound(right) : null;
+    if (bound == null) {
+      return;
+    }
+    if (kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL
+        || kind == SqlKind.EQUALS) {
+      lower.add(bound);
+    }
+    if (kind == SqlKind.LESS_THAN || kind == SqlKind.LESS_THAN_OR_EQUAL
+        || kind == SqlKind.EQUALS) {
+      upper.add(bound);
+    }
+  }
+
+  private void search(RexCall call) {
+    if (!(call.getOperands().get(0) instanceof RexInputRef ref)
+        || !(call.getOperands().get(1) instanceof RexLiteral literal)) {
+      return;
+    }
+    Sarg<?> sarg = literal.getValueAs(Sarg.class);
+    if (sarg == null || sarg.nullAs == RexUnknownAs.TRUE
+        || sarg.rangeSet.isEmpty()) {
+      return;
+    }
+    if (ref.getIndex() == metricColumn && sarg.isPoints()) {
+      List<String> names = new ArrayList<>();
+      for (Range<?> r : sarg.rangeSet.asRanges()) {
+        names.add(((NlsString) r.lowerEndpoint()).getValue());
+      }
+      restrictMetrics(names);
+      return;
+    }
+    if (ref.getIndex() != tsColumn && ref.getIndex() != tsNsColumn) {
+      return;
+    }
+    Range<?> span = sarg.rangeSet.span();
+    boolean nanos = ref.getIndex() == tsNsColumn;
+    if (span.hasLowerBound()) {
+      lower.add(endpoint(span.lowerEndpoint(), nanos, false));
+    }
+    if (span.hasUpperBound()) {
+      upper.add(endpoint(span.upperEndpoint(), nanos, true));
+    }
+  }
+
+  private static TimeBound endpoint(Object value, boolean nanos, boolean upper) {
+    if (value instanceof TimestampString ts) {
+      return TimeBound.literal(ts.getMillisSinceEpoch());
+    }
+    long n = ((Number) value).longValue();
+    return TimeBound.literal(nanos ? millisOfNanos(n, upper) : n);
+  }
+
+  private void like(RexCall call) {
+    if (call.getOperands().size() != 2
+        || !(call.getOperands().get(0) instanceof RexInputRef ref)
+        || ref.getIndex() != metricColumn
+        || !(call.getOperands().get(1) instanceof RexLiteral literal)) {
+      return;
+    }
+    String pattern = literal.getValueAs(String.class);
+    if (pattern == null) {
+      return;
+    }
+    int wildcard = firstWildcard(pattern);
+    if (wildcard < 0) {
+      restrictMetrics(List.of(pattern));
+    } else if (wildcard == pattern.length() - 1 && pattern.charAt(wildcard) == '%') {
+      // A second prefix would only narrow what the filter above checks anyway.
+      if (metrics == null && prefixes == null) {
+        prefixes = List.of(pattern.substring(0, wildcard));
+      }
+    }
+  }
+
+  private static int firstWildcard(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '%' || c == '_') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A metric restriction narrows any earlier one: rows must satisfy every conjunct. */
+  private void restrictMetrics(List<String> names) {
+    if (metrics == null) {
+      metrics = new ArrayList<>(names);
+    } else {
+      List<String> both = new ArrayList<>(metrics);
+      both.retainAll(names);
+      metrics = both;
+    }
+  }
+
+  /** A bound on ts: a timestamp literal, a parameter, CURRENT_TIMESTAMP, +/- an interval. */
+  private static TimeBound bound(RexNode node) {
+    if (node instanceof RexLiteral lit) {
+      Long millis = lit.getValueAs(Long.class);
+      return millis == null ? null : TimeBound.literal(millis);
+    }
+    if (node instanceof RexDynamicParam param) {
+      return TimeBound.parameter(param.getIndex());
+    }
+    if (node instanceof RexCall call) {
+      if (call.getOperator() == SqlStdOperatorTable.CURRENT_TIMESTAMP
+          || call.getOperator() == SqlStdOperatorTable.LOCALTIMESTAMP) {
+        return TimeBound.currentTimestamp();
+      }
+      if ((call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.PLUS)
+          && call.getOperands().size() == 2
+          && call.getOperands().get(1) instanceof RexLiteral interval
+          && interval.getType().getSqlTypeName().getFamily()
+              == SqlTypeFamily.INTERVAL_DAY_TIME) {
+        TimeBound base = bound(call.getOperands().get(0));
+        Long millis = interval.getValueAs(Long.class);
+        if (base == null || millis == null) {
+          return null;
+        }
+        return base.plus(call.getKind() == SqlKind.MINUS ? -millis : millis);
+      }
+      if (call.getKind() == SqlKind.CAST) {
+        return bound(call.getOperands().get(0));
+      }
+    }
+    return null;
+  }
+
+  /** A bound on ts_ns, widened to whole milliseconds so the window still covers it. */
+  private static TimeBound nanosBound(RexNode node) {
+    if (node instanceof RexLiteral lit) {
+      Long nanos = lit.getValueAs(Long.class);
+      return nanos == null ? null : TimeBound.literal(Math.floorDiv(nanos, 1_000_000L));
+    }
+    return null;
+  }
+
+  private static long millisOfNanos(long nanos, boolean upper) {
+    return upper ? Math.floorDiv(nanos, 1_000_000L) + 1 : Math.floorDiv(nanos, 1_000_000L);
+  }
+}

@@ -1,0 +1,150 @@
+package org.pmsql.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.tools.RelBuilderFactory;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * Planner rules that push work into a {@link PcpTableScan}: filter conjuncts on time and metric
+ * become the scan's window and metric set (the filter stays above, so pushing only prunes), and
+ * projections become the scan's column list, so unused columns are never decoded.
+ */
+final class PcpRules {
+  static final List<RelOptRule> RULES = List.of(
+      new RuleConfig(b -> b.operand(Filter.class).oneInput(
+          s -> s.operand(PcpTableScan.class).noInputs()), "PcpFilterRule", FilterRule::new)
+          .toRule(),
+      new RuleConfig(b -> b.operand(Project.class).oneInput(
+          s -> s.operand(PcpTableScan.class).noInputs()), "PcpProjectRule", ProjectRule::new)
+          .toRule(),
+      new RuleConfig(b -> b.operand(Project.class).oneInput(f -> f.operand(Filter.class)
+          .oneInput(s -> s.operand(PcpTableScan.class).noInputs())),
+          "PcpProjectFilterRule", ProjectRule::new).toRule());
+
+  private PcpRules() {}
+
+  private static int indexOf(int[] columns, int column) {
+    for (int i = 0; i < columns.length; i++) {
+      if (columns[i] == column) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /** A rule configuration without the annotation processor Calcite's own rules use. */
+  record RuleConfig(RelRule.OperandTransform operandSupplier, String description,
+      Function<RuleConfig, RelOptRule> factory, RelBuilderFactory relBuilderFactory)
+      implements RelRule.Config {
+    RuleConfig(RelRule.OperandTransform operands, String description,
+        Function<RuleConfig, RelOptRule> factory) {
+      this(operands, description, factory, RelFactories.LOGICAL_BUILDER);
+    }
+
+    @Override
+    public RelOptRule toRule() {
+      return factory.apply(this);
+    }
+
+    @Override
+    public RuleConfig withRelBuilderFactory(RelBuilderFactory f) {
+      return new RuleConfig(operandSupplier, description, factory, f);
+    }
+
+    @Override
+    public RuleConfig withDescription(String d) {
+      return new RuleConfig(operandSupplier, d, factory, relBuilderFactory);
+    }
+
+    @Override
+    public RuleConfig withOperandSupplier(RelRule.OperandTransform t) {
+      return new RuleConfig(t, description, factory, relBuilderFactory);
+    }
+  }
+
+  /** Filter on a scan: the scan learns the window and metrics, the filter stays. */
+  static final class FilterRule extends RelRule<RuleConfig> {
+    FilterRule(RuleConfig config) {
+      super(config);
+    }
+
+    @Override
+    public void onMatch(RelOptRuleCall call) {
+      Filter filter = call.rel(0);
+      PcpTableScan scan = call.rel(1);
+      ScanSpec spec = new PcpFilterTranslator(scan).translate(filter.getCondition(),
+          scan.spec.fields);
+      if (!spec.equals(scan.spec)) {
+        call.transformTo(filter.copy(filter.getTraitSet(), scan.with(spec),
+            filter.getCondition()));
+      }
+    }
+  }
+
+  /**
+   * Project (optionally over a filter) on a scan: the scan produces only the columns either
+   * uses, and their references are renumbered.
+   */
+  static final class ProjectRule extends RelRule<RuleConfig> {
+    ProjectRule(RuleConfig config) {
+      super(config);
+    }
+
+    @Override
+    public void onMatch(RelOptRuleCall call) {
+      Project project = call.rel(0);
+      Filter filter = call.rels.length == 3 ? call.rel(1) : null;
+      PcpTableScan scan = call.rel(call.rels.length - 1);
+      ImmutableBitSet.Builder used = ImmutableBitSet.builder();
+      used.addAll(RelOptUtil.InputFinder.bits(project.getProjects(), null));
+      if (filter != null) {
+        used.addAll(RelOptUtil.InputFinder.bits(filter.getCondition()));
+      }
+      ImmutableBitSet columns = used.build();
+      int[] scanColumns = PcpFilterTranslator.scanColumns(scan);
+      if (columns.cardinality() == scanColumns.length) {
+        return;
+      }
+      if (columns.isEmpty()) {
+        // count(*) and the like still need a row per value: the cheapest column gives it.
+        columns = ImmutableBitSet.of(indexOf(scanColumns, MetricRows.TS_NS));
+      }
+      int[] fields = new int[columns.cardinality()];
+      int[] renumber = new int[scanColumns.length];
+      int next = 0;
+      for (int c : columns) {
+        renumber[c] = next;
+        fields[next++] = scanColumns[c];
+      }
+      RexShuttle shuttle = new RexShuttle() {
+        @Override
+        public RexNode visitInputRef(RexInputRef ref) {
+          return new RexInputRef(renumber[ref.getIndex()], ref.getType());
+        }
+      };
+      RelNode input = scan.with(scan.spec.withFields(fields));
+      if (filter != null) {
+        input = filter.copy(filter.getTraitSet(), input, filter.getCondition().accept(shuttle));
+      }
+      List<RexNode> projects = new ArrayList<>();
+      for (RexNode p : project.getProjects()) {
+        projects.add(p.accept(shuttle));
+      }
+      call.transformTo(project.copy(project.getTraitSet(), input, projects,
+          project.getRowType()));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.pmsql.sql;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.Table;
+import org.pmsql.archive.ArchiveDiscovery;
+import org.pmsql.archive.ArchiveSet;
+
+/**
+ * Puts archives into a Calcite root schema: a schema per host (named as in the archive labels)
+ * and the {@code pcp} catalog schema with {@code pcp.hosts}.
+ */
+public final class PcpSchemas {
+  public static final String CATALOG_SCHEMA = "pcp";
+
+  private PcpSchemas() {}
+
+  /**
+   * Adds the hosts found under {@code paths}. Archives that cannot be opened do not fail the
+   * others: they are listed in {@code pcp.archive_errors} with the file and offset of the damage.
+   */
+  public static void register(SchemaPlus root, List<Path> paths) {
+    ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths);
+    List<ArchiveSet> sets = discovery.sets();
+    for (ArchiveSet set : sets) {
+      root.add(set.hostname(), new HostSchema(set));
+    }
+    Map<String, Table> catalog = Map.of(
+        "hosts", CatalogTables.hosts(sets),
+        "archive_errors", CatalogTables.errors(discovery.failures()));
+    root.add(CATALOG_SCHEMA, new AbstractSchema() {
+      @Override
+      protected Map<String, Table> getTableMap() {
+        return catalog;
+      }
+    });
+  }
+}

@@ -1,0 +1,71 @@
+package org.pmsql.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.pmsql.jdbc.PcpDriver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pmsql query}: one SQL statement over archives, printed as a table, CSV or JSON. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+    description = {"Run one SQL query over PCP archives.",
+        "Each host is a schema: <host>.metrics (ts, ts_ns, metric, inst, instance, val,",
+        "val_text, val_exact, rate), <host>.\"<metric.name>\", <host>.descs, <host>.instances,",
+        "<host>.archives; pcp.hosts lists the hosts. Exit status 1 on an error."})
+final class QueryCommand implements Callable<Integer> {
+  enum Format { table, csv, json }
+
+  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
+      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
+  String archives;
+
+  @Option(names = "--format", defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Parameters(index = "0", paramLabel = "SQL", description = "The query.")
+  String sql;
+
+  @Override
+  public Integer call() {
+    Properties props = new Properties();
+    if (archives != null) {
+      props.setProperty(PcpDriver.ARCHIVES, archives);
+    }
+    PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
+        StandardCharsets.UTF_8);
+    try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
+      reportArchiveErrors(c);
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        ResultPrinter.forFormat(format.name(), out).print(rs);
+      }
+      out.flush();
+      return 0;
+    } catch (SQLException e) {
+      out.flush();
+      System.err.println("pmsql query: " + Errors.oneLine(e));
+      if (System.getenv("PMSQL_DEBUG") != null) {
+        e.printStackTrace();
+      }
+      return 1;
+    }
+  }
+
+  private static void reportArchiveErrors(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT message FROM pcp.archive_errors")) {
+      while (rs.next()) {
+        System.err.println("pmsql query: skipped: " + rs.getString(1));
+      }
+    }
+  }
+}

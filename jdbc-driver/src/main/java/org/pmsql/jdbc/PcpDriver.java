@@ -1,0 +1,108 @@
+package org.pmsql.jdbc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.Handler;
+import org.apache.calcite.avatica.HandlerImpl;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.pmsql.sql.PcpSchemas;
+
+/**
+ * The {@code jdbc:pcp:} driver: {@code jdbc:pcp:archives=PATH[,PATH...]} plus Calcite-style
+ * {@code ;key=value} properties. Without {@code archives} it reads PCP's archive directory
+ * (PCP_ARCHIVE_DIR in /etc/pcp.conf). Identifiers are matched without regard to case unless
+ * quoted with double quotes, and timestamps are UTC, unless the properties say otherwise.
+ */
+public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
+  public static final String PREFIX = "jdbc:pcp:";
+  public static final String ARCHIVES = "archives";
+
+  static {
+    // Generated code is cached across statements, so a repeated query does not pay for
+    // compiling it again (Calcite keeps none by default).
+    System.setProperty("calcite.bindable.cache.maxSize",
+        System.getProperty("calcite.bindable.cache.maxSize", "1000"));
+    new PcpDriver().register();
+  }
+
+  @Override
+  protected String getConnectStringPrefix() {
+    return PREFIX;
+  }
+
+  @Override
+  protected DriverVersion createDriverVersion() {
+    return new DriverVersion("pmsql JDBC driver", "0.1.0", "pmsql", "0.1.0", true, 0, 1, 0, 1);
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null;
+    }
+    Properties withDefaults = new Properties();
+    withDefaults.setProperty("timeZone", "UTC");
+    withDefaults.setProperty("caseSensitive", "false");
+    withDefaults.setProperty("quoting", "DOUBLE_QUOTE");
+    withDefaults.setProperty("unquotedCasing", "UNCHANGED");
+    withDefaults.setProperty("quotedCasing", "UNCHANGED");
+    if (info != null) {
+      withDefaults.putAll(info);
+    }
+    return super.connect(url, withDefaults);
+  }
+
+  @Override
+  protected Handler createHandler() {
+    return new HandlerImpl() {
+      @Override
+      public void onConnectionInit(AvaticaConnection connection) throws SQLException {
+        super.onConnectionInit(connection);
+        CalciteConnection calcite = (CalciteConnection) connection;
+        List<Path> paths = archivePaths(calcite.getProperties().getProperty(ARCHIVES));
+        PcpSchemas.register(calcite.getRootSchema(), paths);
+      }
+    };
+  }
+
+  /** The archive paths of a connection: the property, or PCP's archive directory. */
+  static List<Path> archivePaths(String property) {
+    List<Path> paths = new ArrayList<>();
+    if (property == null || property.isBlank()) {
+      paths.add(Path.of(pcpArchiveDir()));
+      return paths;
+    }
+    for (String part : property.split(",")) {
+      if (!part.isBlank()) {
+        paths.add(Path.of(part.trim()));
+      }
+    }
+    return paths;
+  }
+
+  private static String pcpArchiveDir() {
+    String env = System.getenv("PCP_ARCHIVE_DIR");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    Path conf = Path.of(System.getenv().getOrDefault("PCP_CONF", "/etc/pcp.conf"));
+    try {
+      for (String line : Files.readAllLines(conf)) {
+        if (line.startsWith("PCP_ARCHIVE_DIR=")) {
+          return line.substring("PCP_ARCHIVE_DIR=".length()).trim();
+        }
+      }
+    } catch (IOException e) {
+      // No PCP configuration: fall back to its default location.
+    }
+    return "/var/log/pcp/pmlogger";
+  }
+}
