@@ -110,11 +110,11 @@ final class PcpFilterTranslator {
     }
     if (kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL
         || kind == SqlKind.EQUALS) {
-      lower.add(bound);
+      addOnce(lower, bound);
     }
     if (kind == SqlKind.LESS_THAN || kind == SqlKind.LESS_THAN_OR_EQUAL
         || kind == SqlKind.EQUALS) {
-      upper.add(bound);
+      addOnce(upper, bound);
     }
   }
 
@@ -142,10 +142,20 @@ final class PcpFilterTranslator {
     Range<?> span = sarg.rangeSet.span();
     boolean nanos = ref.getIndex() == tsNsColumn;
     if (span.hasLowerBound()) {
-      lower.add(endpoint(span.lowerEndpoint(), nanos, false));
+      addOnce(lower, endpoint(span.lowerEndpoint(), nanos, false));
     }
     if (span.hasUpperBound()) {
-      upper.add(endpoint(span.upperEndpoint(), nanos, true));
+      addOnce(upper, endpoint(span.upperEndpoint(), nanos, true));
+    }
+  }
+
+  /**
+   * The rule sees the same filter again above the scan it made, so a bound already pushed must
+   * not be added twice (the specification would grow and the planner never settle).
+   */
+  private static void addOnce(List<TimeBound> bounds, TimeBound bound) {
+    if (!bounds.contains(bound)) {
+      bounds.add(bound);
     }
   }
 

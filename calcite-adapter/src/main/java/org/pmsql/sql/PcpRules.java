@@ -8,14 +8,20 @@ import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.tools.RelBuilderFactory;
 import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.mapping.Mapping;
+import org.apache.calcite.util.mapping.MappingType;
+import org.apache.calcite.util.mapping.Mappings;
 
 /**
  * Planner rules that push work into a {@link PcpTableScan}: filter conjuncts on time and metric
@@ -32,7 +38,10 @@ final class PcpRules {
           .toRule(),
       new RuleConfig(b -> b.operand(Project.class).oneInput(f -> f.operand(Filter.class)
           .oneInput(s -> s.operand(PcpTableScan.class).noInputs())),
-          "PcpProjectFilterRule", ProjectRule::new).toRule());
+          "PcpProjectFilterRule", ProjectRule::new).toRule(),
+      new RuleConfig(b -> b.operand(Aggregate.class).oneInput(
+          s -> s.operand(PcpTableScan.class).noInputs()), "PcpAggregateRule", AggregateRule::new)
+          .toRule());
 
   private PcpRules() {}
 
@@ -91,6 +100,51 @@ final class PcpRules {
         call.transformTo(filter.copy(filter.getTraitSet(), scan.with(spec),
             filter.getCondition()));
       }
+    }
+  }
+
+  /**
+   * Aggregate straight on a scan (count(*), sum(val) with nothing else): a projection of the
+   * columns it uses is put between them, which {@link ProjectRule} then pushes into the scan.
+   */
+  static final class AggregateRule extends RelRule<RuleConfig> {
+    AggregateRule(RuleConfig config) {
+      super(config);
+    }
+
+    @Override
+    public void onMatch(RelOptRuleCall call) {
+      Aggregate aggregate = call.rel(0);
+      PcpTableScan scan = call.rel(1);
+      ImmutableBitSet.Builder used = ImmutableBitSet.builder().addAll(aggregate.getGroupSet());
+      for (AggregateCall c : aggregate.getAggCallList()) {
+        used.addAll(c.getArgList());
+        if (c.filterArg >= 0) {
+          used.set(c.filterArg);
+        }
+      }
+      ImmutableBitSet columns = used.build();
+      int[] scanColumns = PcpFilterTranslator.scanColumns(scan);
+      if (columns.cardinality() == scanColumns.length) {
+        return;
+      }
+      if (columns.isEmpty()) {
+        columns = ImmutableBitSet.of(indexOf(scanColumns, MetricRows.TS_NS));
+      }
+      Mapping mapping = Mappings.create(MappingType.INVERSE_SURJECTION,
+          scanColumns.length, columns.cardinality());
+      List<RexNode> refs = new ArrayList<>();
+      for (int c : columns) {
+        mapping.set(c, refs.size());
+        refs.add(RexInputRef.of(c, scan.getRowType()));
+      }
+      RelBuilder builder = call.builder().push(scan).project(refs);
+      List<AggregateCall> calls = new ArrayList<>();
+      for (AggregateCall c : aggregate.getAggCallList()) {
+        calls.add(c.transform(mapping));
+      }
+      call.transformTo(aggregate.copy(aggregate.getTraitSet(), builder.build(),
+          Mappings.apply(mapping, aggregate.getGroupSet()), null, calls));
     }
   }
 

@@ -50,7 +50,9 @@ final class QueryCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException | LinkageError e) {
+      // Calcite evaluates constant expressions in generated static initialisers, so even a
+      // division by zero in the SQL can arrive as an ExceptionInInitializerError.
       out.flush();
       System.err.println("pmsql query: " + Errors.oneLine(e));
       if (System.getenv("PMSQL_DEBUG") != null) {

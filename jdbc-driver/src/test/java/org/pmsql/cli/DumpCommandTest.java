@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,10 +18,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.Archive;
+import org.pmsql.archive.LibpcpTotals;
 import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.format.MetricDesc;
-import org.pmsql.archive.format.PmTypes;
 
 /**
  * {@code pmsql dump}: the summary's counts and sums against libpcp's reading of the same archive
@@ -70,7 +65,7 @@ class DumpCommandTest {
       assertTrue(m.matches(), "not the summary form: " + line);
       ours.put(m.group(1), new String[] {m.group(2), m.group(3)});
     }
-    Map<String, Expected> libpcp = libpcpTotals(archive);
+    Map<String, LibpcpTotals> libpcp = LibpcpTotals.of(archive);
     assertEquals(libpcp.keySet(), ours.keySet(), "metrics");
     libpcp.forEach((metric, want) -> {
       String[] got = ours.get(metric);
@@ -89,7 +84,7 @@ class DumpCommandTest {
   void listingsHaveOneLinePerValueAndMark() throws Exception {
     Path archive = PcpTools.corpus().resolve("20041125");
     long values = 0;
-    for (Expected e : libpcpTotals(archive).values()) {
+    for (LibpcpTotals e : LibpcpTotals.of(archive).values()) {
       values += e.count;
     }
     for (String format : List.of("text", "jsonl")) {
@@ -129,61 +124,5 @@ class DumpCommandTest {
     Run run = pmsql("--help");
     assertEquals(0, run.exitCode());
     assertTrue(run.out().contains("dump"), run.out());
-  }
-
-  /** Per metric name: libpcp's count of values and exact (integer) or floating sum. */
-  static final class Expected {
-    long count;
-    BigInteger exact = BigInteger.ZERO;
-    double floatSum;
-    boolean floating;
-  }
-
-  /**
-   * Totals from libpcp's values (the oracle's V lines), named as this reader names each pmID
-   * (libpcp lists several names for some).
-   */
-  static Map<String, Expected> libpcpTotals(Path archive) throws Exception {
-    Path out = Files.createTempFile("oracle", ".txt");
-    try {
-      PcpTools.Result r = PcpTools.run(300, out, PcpTools.oracle().toString(), "dump",
-          archive.toString());
-      assertEquals(0, r.exitCode());
-      Map<String, String> names = new HashMap<>();
-      for (MetricDesc d : Archive.open(archive).metadata().descs()) {
-        names.put(PmTypes.pmidString(d.pmid()), d.name());
-      }
-      Map<String, Expected> totals = new TreeMap<>();
-      String metric = null;
-      try (BufferedReader lines = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          String[] f = line.split(" ");
-          switch (f[0]) {
-            case "S":
-              metric = names.getOrDefault(f[1], f[1]);
-              break;
-            case "V": {
-              Expected e = totals.computeIfAbsent(metric, k -> new Expected());
-              e.count++;
-              String v = f[3];
-              if (v.matches("-?\\d+")) {
-                e.exact = e.exact.add(new BigInteger(v));
-              } else if (v.startsWith("f")) {
-                e.floating = true;
-                e.floatSum += Float.intBitsToFloat((int) Long.parseLong(v.substring(1), 16));
-              } else if (v.startsWith("d")) {
-                e.floating = true;
-                e.floatSum += Double.longBitsToDouble(Long.parseUnsignedLong(v.substring(1), 16));
-              }
-              break;
-            }
-            default:
-          }
-        }
-      }
-      return totals;
-    } finally {
-      Files.deleteIfExists(out);
-    }
   }
 }

@@ -1,0 +1,64 @@
+package org.pmsql.sqltests;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.PcpTools;
+
+/** Connections over test archives, and results as lists of rows. */
+final class Sql {
+  private Sql() {}
+
+  static Connection connect(Path... archives) throws SQLException {
+    Properties props = new Properties();
+    StringBuilder paths = new StringBuilder();
+    for (Path p : archives) {
+      paths.append(paths.length() == 0 ? "" : ",").append(p);
+    }
+    props.setProperty("archives", paths.toString());
+    return DriverManager.getConnection("jdbc:pcp:", props);
+  }
+
+  static Path sample() {
+    return PcpTools.repositoryRoot().resolve("samples/sample-host");
+  }
+
+  static String host(Path archive) throws Exception {
+    return Archive.open(archive).hostname();
+  }
+
+  static List<Object[]> rows(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      return rows(rs);
+    }
+  }
+
+  static List<Object[]> rows(ResultSet rs) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    List<Object[]> rows = new ArrayList<>();
+    while (rs.next()) {
+      Object[] row = new Object[md.getColumnCount()];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = rs.getObject(i + 1);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  static String explain(Connection c, String sql) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    for (Object[] row : rows(c, "EXPLAIN PLAN FOR " + sql)) {
+      plan.append(row[0]);
+    }
+    return plan.toString();
+  }
+}
