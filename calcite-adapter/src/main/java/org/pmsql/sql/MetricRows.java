@@ -20,7 +20,7 @@ import org.pmsql.archive.format.ResultRecord;
  * The rows of a metrics table: one per value, in archive order, within a time window and for
  * the wanted metrics only, producing only the requested columns. Counter rates follow pmrep -u:
  * the change since the same metric and instance's previous value over the seconds between them,
- * none on a first value, after a mark, or when the counter went down.
+ * none on a first value or when the counter went down.
  */
 final class MetricRows implements Enumerator<Object> {
   static final int TS = 0;
@@ -132,7 +132,8 @@ final class MetricRows implements Enumerator<Object> {
       return false;
     }
     if (cursor.isMark()) {
-      previous.clear();
+      // pmrep -u, the reference for this column, rates across a mark when the counter did not
+      // go down (a restarted host's counters usually did, which gives no rate).
       return true;
     }
     if (ts < lowNanos) {
