@@ -3,7 +3,6 @@ package org.pmsql.archive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -202,26 +201,53 @@ public final class Archive {
     }
   }
 
-  /** The time of the last record, found by reading the last volume backwards. */
+  /** The time of the last record (of the last volume that has one). */
   public synchronized long endNanos() throws IOException {
     if (endNanos == Long.MIN_VALUE) {
       endNanos = startNanos();
-      List<Integer> numbers = new ArrayList<>(volumes.descendingKeySet());
-      ResultRecord record = new ResultRecord();
-      for (int volume : numbers) {
-        try (ByteSource source = openVolume(volume)) {
-          RecordStream records =
-              new RecordStream(source, source.size(), ResultRecord.minLength(version()), 1 << 16);
-          if (records.size() > label.length() && records.previous(label.length())) {
-            record.load(records.buffer(), records.recordOffset(), records.recordLength(),
-                version(), source.name(), records.recordStart());
-            endNanos = record.timestampNanos();
-            break;
-          }
+      for (int volume : volumes.descendingKeySet()) {
+        long last = lastRecordTime(volume);
+        if (last != Long.MIN_VALUE) {
+          endNanos = last;
+          break;
         }
       }
     }
     return endNanos;
+  }
+
+  /**
+   * Reads a volume's last record backwards; if its end is damaged, the last record that reads
+   * whole going forwards. Long.MIN_VALUE when the volume holds no record.
+   */
+  private long lastRecordTime(int volume) throws IOException {
+    ResultRecord record = new ResultRecord();
+    try (ByteSource source = openVolume(volume)) {
+      RecordStream records =
+          new RecordStream(source, label.length(), ResultRecord.minLength(version()), 1 << 16);
+      records.seek(Math.max(records.size(), label.length()));
+      try {
+        if (!records.previous(label.length())) {
+          return Long.MIN_VALUE;
+        }
+        record.load(records.buffer(), records.recordOffset(), records.recordLength(),
+            version(), source.name(), records.recordStart());
+        return record.timestampNanos();
+      } catch (ArchiveFormatException damagedEnd) {
+        long last = Long.MIN_VALUE;
+        records.seek(label.length());
+        try {
+          while (records.next()) {
+            record.load(records.buffer(), records.recordOffset(), records.recordLength(),
+                version(), source.name(), records.recordStart());
+            last = record.timestampNanos();
+          }
+        } catch (ArchiveFormatException damage) {
+          // The damage ends the volume; what came before it stands.
+        }
+        return last;
+      }
+    }
   }
 
   @Override

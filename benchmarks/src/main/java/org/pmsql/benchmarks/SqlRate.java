@@ -1,0 +1,74 @@
+package org.pmsql.benchmarks;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.Properties;
+
+/**
+ * The SQL side of benchmarks/run-decode-bench: {@code SELECT count(*), sum(val)} over a whole
+ * archive through the jdbc:pcp: driver (the first pass includes Calcite's planning and code
+ * generation), then the same over one minute in the middle of it, to show what the temporal
+ * index saves.
+ */
+public final class SqlRate {
+  private SqlRate() {}
+
+  public static void main(String[] args) throws Exception {
+    String archive = args[0];
+    int passes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Properties props = new Properties();
+    props.setProperty("archives", archive);
+    try (Connection c = DriverManager.getConnection("jdbc:pcp:", props)) {
+      String host;
+      long first;
+      long last;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT host, first_ts, last_ts FROM pcp.hosts")) {
+        rs.next();
+        host = rs.getString(1);
+        first = rs.getTimestamp(2).getTime();
+        last = rs.getTimestamp(3).getTime();
+      }
+      String table = "\"" + host + "\".metrics";
+      double best = Double.MAX_VALUE;
+      for (int pass = 0; pass < passes; pass++) {
+        long start = System.nanoTime();
+        long values;
+        double sum;
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT count(*), sum(val) FROM " + table)) {
+          rs.next();
+          values = rs.getLong(1);
+          sum = rs.getDouble(2);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        best = Math.min(best, seconds);
+        System.out.printf("sql%s values=%d sum=%.17g seconds=%.6f values_per_sec=%.0f%n",
+            pass == 0 ? "(first query)" : "", values, sum, seconds, values / seconds);
+      }
+      long mid = first + (last - first) / 2;
+      double window = Double.MAX_VALUE;
+      long rows = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*), sum(val) FROM " + table + " WHERE ts >= ? AND ts < ?")) {
+        for (int pass = 0; pass < passes; pass++) {
+          ps.setTimestamp(1, new Timestamp(mid));
+          ps.setTimestamp(2, new Timestamp(mid + 60_000L));
+          long start = System.nanoTime();
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            rows = rs.getLong(1);
+          }
+          window = Math.min(window, (System.nanoTime() - start) / 1e9);
+        }
+      }
+      System.out.printf("sql one-minute window: values=%d seconds=%.6f = %.3f%% of a full scan"
+          + " (%.1f days of data)%n", rows, window, 100 * window / best,
+          (last - first) / 86_400_000.0);
+    }
+  }
+}
