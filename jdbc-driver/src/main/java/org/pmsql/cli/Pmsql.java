@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pmsql", mixinStandardHelpOptions = true,
     versionProvider = Pmsql.Version.class,
     description = "SQL and JDBC over Performance Co-Pilot archives.",
-    subcommands = {QueryCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ShellCommand.class, QueryCommand.class, DumpCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Pmsql implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,9 +21,17 @@ public final class Pmsql implements Runnable {
     return new CommandLine(new Pmsql()).execute(args);
   }
 
+  /** Without a subcommand, the interactive shell over PCP's archive directory. */
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    try {
+      int status = new ShellCommand().call();
+      if (status != 0) {
+        throw new CommandLine.ExecutionException(spec.commandLine(), "shell failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ExecutionException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

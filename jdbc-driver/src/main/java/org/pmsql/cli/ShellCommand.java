@@ -1,0 +1,37 @@
+package org.pmsql.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pmsql.jdbc.PcpDriver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sqlline.SqlLine;
+
+/**
+ * {@code pmsql shell} (and {@code pmsql} alone): an interactive SQL shell, sqlline on JLine,
+ * with history in ~/.pmsql/history and completion of schema, table and column names.
+ */
+@Command(name = "shell", mixinStandardHelpOptions = true,
+    description = {"Interactive SQL over PCP archives (the default without a subcommand).",
+        "End statements with ';'. !tables, !columns <table>, !help; !quit or Ctrl-D leaves."})
+final class ShellCommand implements Callable<Integer> {
+  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
+      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
+  String archives;
+
+  @Override
+  public Integer call() throws IOException {
+    Path home = Path.of(System.getProperty("user.home"), ".pmsql");
+    Files.createDirectories(home);
+    String url = PcpDriver.PREFIX + (archives == null ? "" : PcpDriver.ARCHIVES + "=" + archives);
+    List<String> args = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
+        "-d", PcpDriver.class.getName(), "--historyFile=" + home.resolve("history"),
+        "--showWarnings=false", "--incremental=true", "--maxWidth=200"));
+    SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), System.in, true);
+    return status == SqlLine.Status.OK ? 0 : 1;
+  }
+}

@@ -1,0 +1,41 @@
+package org.pmsql.sqltests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.archive.PcpTools;
+
+/** The interactive shell (sqlline) run from the shaded jar, fed statements on its input. */
+class ShellTest {
+  @TempDir Path home;
+
+  @Test
+  void answersStatementsAndKeepsHistory() throws Exception {
+    Path jar;
+    try (var files = Files.list(PcpTools.repositoryRoot().resolve("jdbc-driver/target"))) {
+      jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
+          .orElseThrow();
+    }
+    Path input = home.resolve("input.sql");
+    Files.writeString(input, "SELECT count(*) AS n FROM vm.\"kernel.all.load\";\n"
+        + "SELECT * FROM vm.nosuch;\n!quit\n");
+    Path output = home.resolve("output.txt");
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + home, "-jar", jar.toString(), "shell", "--archives",
+        Sql.sample().toString())
+        .redirectInput(input.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "shell did not finish");
+    String out = Files.readString(output);
+    assertTrue(out.contains("| 180 "), out);
+    assertTrue(out.contains("Object 'nosuch' not found"), out);
+    assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
+    assertEquals(0, p.exitValue(), out);
+  }
+}
