@@ -33,6 +33,8 @@ final class MetricRows implements Enumerator<Object> {
   static final int VAL_EXACT = 7;
   static final int RATE = 8;
   private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+  /** How far before a window to look for the values its first rates start from. */
+  private static final long RATE_LOOKBACK_NANOS = 15L * 60 * 1_000_000_000L;
 
   private final ArchiveSet set;
   private final ScanSpec spec;
@@ -77,8 +79,11 @@ final class MetricRows implements Enumerator<Object> {
     try {
       if (cursor == null) {
         cursor = set.cursor();
-        if (lowNanos > set.startNanos()) {
-          cursor.seek(lowNanos);
+        // A rate needs the counter's previous value, from before the window.
+        long from = wantsRate && lowNanos != Long.MIN_VALUE
+            ? lowNanos - RATE_LOOKBACK_NANOS : lowNanos;
+        if (from > set.startNanos()) {
+          cursor.seek(from);
         }
       }
       while (true) {
@@ -136,13 +141,28 @@ final class MetricRows implements Enumerator<Object> {
       // go down (a restarted host's counters usually did, which gives no rate).
       return true;
     }
-    if (ts < lowNanos) {
-      return true;
-    }
     record = cursor.record();
     metadata = cursor.metadata();
     setIndex = -1;
+    if (ts < lowNanos) {
+      if (wantsRate) {
+        warmRates(ts);
+      }
+      record = null;
+    }
     return true;
+  }
+
+  /** Before the window, only the counters' last values are kept, for the first rates in it. */
+  private void warmRates(long ts) {
+    while (advanceSet()) {
+      if (desc.semantics() == PmTypes.SEM_COUNTER) {
+        for (valueIndex = 0; valueIndex < numval; valueIndex++) {
+          rate(ts, record.inst(setIndex, valueIndex), desc.type());
+        }
+      }
+    }
+    desc = null;
   }
 
   private Object row() {

@@ -72,4 +72,17 @@ class RateTest {
     }
     assertTrue(withValue > 10, "compared " + compared + " rows, " + withValue + " with a rate");
   }
+
+  /** A window's first rates come from values before it, as over the whole archive. */
+  @org.junit.jupiter.api.Test
+  void windowRatesEqualWholeArchiveRates() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      List<Object[]> whole = Sql.rows(c, "SELECT ts_ns, instance, rate FROM vm.\"disk.dev.read\"");
+      Object[] middle = whole.get(whole.size() / 2);
+      List<Object[]> window = Sql.rows(c, "SELECT ts_ns, instance, rate FROM vm.\"disk.dev.read\""
+          + " WHERE ts_ns >= " + middle[0]);
+      assertEquals(java.util.Arrays.asList(middle), java.util.Arrays.asList(window.get(0)));
+      assertTrue(window.get(0)[2] != null, "first rate in the window");
+    }
+  }
 }
