@@ -53,6 +53,7 @@ final class MetricRows implements Enumerator<Object> {
   private int valueIndex;
   private int numval;
   private Object current;
+  private long unreported;
 
   MetricRows(ArchiveSet set, ScanSpec spec, int[] fields, long lowNanos, long highNanos,
       AtomicBoolean cancel) {
@@ -126,8 +127,11 @@ final class MetricRows implements Enumerator<Object> {
   private boolean nextRecord() throws IOException {
     record = null;
     desc = null;
-    if (cancel != null && cancel.get()) {
-      throw new IllegalStateException("query cancelled");
+    if ((++unreported & 1023) == 0) {
+      ScanProgress.add(1024);
+      if (cancel != null && cancel.get()) {
+        throw new IllegalStateException("query cancelled");
+      }
     }
     if (!cursor.next()) {
       return false;

@@ -45,7 +45,8 @@ final class QueryCommand implements Callable<Integer> {
         StandardCharsets.UTF_8);
     try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
       reportArchiveErrors(c);
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      try (Statement s = c.createStatement(); Progress progress = Progress.start();
+          ResultSet rs = s.executeQuery(sql)) {
         ResultPrinter.forFormat(format.name(), out).print(rs);
       }
       out.flush();
