@@ -88,7 +88,7 @@ final class MetricRows implements Enumerator<Object> {
         }
       }
       while (true) {
-        if (desc != null && ++valueIndex < numval) {
+        if (desc != null && nextWantedValue()) {
           current = row();
           return true;
         }
@@ -102,6 +102,29 @@ final class MetricRows implements Enumerator<Object> {
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
+  }
+
+  /** Moves to the next value of a wanted instance in the current set. */
+  private boolean nextWantedValue() {
+    while (++valueIndex < numval) {
+      if (!spec.restrictsInstances() || wantedInstance()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean wantedInstance() {
+    int inst = record.inst(setIndex, valueIndex);
+    if (spec.insts != null && !spec.insts.contains(inst)) {
+      return false;
+    }
+    if (spec.instances != null) {
+      String name = inst == PmTypes.IN_NULL ? null
+          : metadata.instanceName(desc.indom(), inst, cursor.timestampNanos());
+      return name != null && spec.instances.contains(name);
+    }
+    return true;
   }
 
   /** Moves to the next wanted value set of the current record; false when there is none. */

@@ -100,7 +100,7 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
     ScanSpec spec = metric == null ? ScanSpec.ALL
-        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null);
+        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null, null, null);
     return new PcpTableScan(context.getCluster(), relOptTable, this, spec);
   }
 

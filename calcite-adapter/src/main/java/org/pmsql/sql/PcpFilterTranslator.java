@@ -27,20 +27,28 @@ final class PcpFilterTranslator {
   private final int tsColumn;
   private final int tsNsColumn;
   private final int metricColumn;
+  private final int instColumn;
+  private final int instanceColumn;
   private final List<TimeBound> lower = new ArrayList<>();
   private final List<TimeBound> upper = new ArrayList<>();
   private List<String> metrics;
   private List<String> prefixes;
+  private List<Integer> insts;
+  private List<String> instances;
 
   PcpFilterTranslator(PcpTableScan scan) {
     int[] columns = scanColumns(scan);
     this.tsColumn = indexOf(columns, MetricRows.TS);
     this.tsNsColumn = indexOf(columns, MetricRows.TS_NS);
     this.metricColumn = indexOf(columns, MetricRows.METRIC);
+    this.instColumn = indexOf(columns, MetricRows.INST);
+    this.instanceColumn = indexOf(columns, MetricRows.INSTANCE);
     lower.addAll(scan.spec.lower);
     upper.addAll(scan.spec.upper);
     metrics = scan.spec.metrics;
     prefixes = scan.spec.prefixes;
+    insts = scan.spec.insts;
+    instances = scan.spec.instances;
   }
 
   /** The scan's columns, in its output order, as {@link MetricRows} column numbers. */
@@ -63,7 +71,7 @@ final class PcpFilterTranslator {
         conjunct(call);
       }
     }
-    return new ScanSpec(lower, upper, metrics, prefixes, fields);
+    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, fields);
   }
 
   private void conjunct(RexCall call) {
@@ -99,9 +107,19 @@ final class PcpFilterTranslator {
       return;
     }
     int column = ref.getIndex();
-    if (column == metricColumn && kind == SqlKind.EQUALS && right instanceof RexLiteral lit) {
-      restrictMetrics(List.of(lit.getValueAs(String.class)));
-      return;
+    if (kind == SqlKind.EQUALS && right instanceof RexLiteral lit) {
+      if (column == metricColumn) {
+        restrictMetrics(List.of(lit.getValueAs(String.class)));
+        return;
+      }
+      if (column == instColumn) {
+        insts = restrict(insts, List.of(lit.getValueAs(Integer.class)));
+        return;
+      }
+      if (column == instanceColumn) {
+        instances = restrict(instances, List.of(lit.getValueAs(String.class)));
+        return;
+      }
     }
     TimeBound bound = column == tsColumn ? bound(right)
         : column == tsNsColumn ? nanosBound(right) : null;
@@ -128,12 +146,24 @@ final class PcpFilterTranslator {
         || sarg.rangeSet.isEmpty()) {
       return;
     }
-    if (ref.getIndex() == metricColumn && sarg.isPoints()) {
+    if (sarg.isPoints() && (ref.getIndex() == metricColumn
+        || ref.getIndex() == instanceColumn || ref.getIndex() == instColumn)) {
       List<String> names = new ArrayList<>();
+      List<Integer> ids = new ArrayList<>();
       for (Range<?> r : sarg.rangeSet.asRanges()) {
-        names.add(((NlsString) r.lowerEndpoint()).getValue());
+        if (r.lowerEndpoint() instanceof NlsString nls) {
+          names.add(nls.getValue());
+        } else if (r.lowerEndpoint() instanceof Number n) {
+          ids.add(n.intValue());
+        }
       }
-      restrictMetrics(names);
+      if (ref.getIndex() == metricColumn) {
+        restrictMetrics(names);
+      } else if (ref.getIndex() == instanceColumn) {
+        instances = restrict(instances, names);
+      } else {
+        insts = restrict(insts, ids);
+      }
       return;
     }
     if (ref.getIndex() != tsColumn && ref.getIndex() != tsNsColumn) {
@@ -199,15 +229,18 @@ final class PcpFilterTranslator {
     return -1;
   }
 
-  /** A metric restriction narrows any earlier one: rows must satisfy every conjunct. */
   private void restrictMetrics(List<String> names) {
-    if (metrics == null) {
-      metrics = new ArrayList<>(names);
-    } else {
-      List<String> both = new ArrayList<>(metrics);
-      both.retainAll(names);
-      metrics = both;
+    metrics = restrict(metrics, names);
+  }
+
+  /** A restriction narrows any earlier one: rows must satisfy every conjunct. */
+  private static <T> List<T> restrict(List<T> known, List<T> wanted) {
+    if (known == null) {
+      return new ArrayList<>(wanted);
     }
+    List<T> both = new ArrayList<>(known);
+    both.retainAll(wanted);
+    return both;
   }
 
   /** A bound on ts: a timestamp literal, a parameter, CURRENT_TIMESTAMP, +/- an interval. */

@@ -79,7 +79,7 @@ public final class PcpTableScan extends TableScan implements EnumerableRel {
 
   /**
    * Cheaper the more is pushed, so the planner prefers the narrowest scan: a bounded window, a
-   * named metric set and fewer columns each cut the work of reading archives.
+   * named metric set, named instances and fewer columns each cut the work of reading archives.
    */
   @Override
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
@@ -92,6 +92,9 @@ public final class PcpTableScan extends TableScan implements EnumerableRel {
     }
     if (spec.metrics != null || spec.prefixes != null) {
       factor *= 0.1;
+    }
+    if (spec.restrictsInstances()) {
+      factor *= 0.5;
     }
     if (spec.fields != null) {
       factor *= (spec.fields.length + 2.0) / (MetricsTable.COLUMNS.size() + 2.0);

@@ -14,7 +14,7 @@ import org.apache.calcite.DataContext;
  * too tight.
  */
 final class ScanSpec {
-  static final ScanSpec ALL = new ScanSpec(List.of(), List.of(), null, null, null);
+  static final ScanSpec ALL = new ScanSpec(List.of(), List.of(), null, null, null, null, null);
 
   final List<TimeBound> lower;
   final List<TimeBound> upper;
@@ -22,20 +22,30 @@ final class ScanSpec {
   final List<String> metrics;
   /** Metric name prefixes (LIKE 'kernel.%'); null when not restricted by prefix. */
   final List<String> prefixes;
+  /** Instance ids wanted; null when not restricted. */
+  final List<Integer> insts;
+  /** Instance names wanted; null when not restricted. */
+  final List<String> instances;
   /** Columns of {@link MetricsTable#COLUMNS} to produce, in order; null for all. */
   final int[] fields;
 
   ScanSpec(List<TimeBound> lower, List<TimeBound> upper, List<String> metrics,
-      List<String> prefixes, int[] fields) {
+      List<String> prefixes, List<Integer> insts, List<String> instances, int[] fields) {
     this.lower = List.copyOf(lower);
     this.upper = List.copyOf(upper);
     this.metrics = metrics == null ? null : List.copyOf(metrics);
     this.prefixes = prefixes == null ? null : List.copyOf(prefixes);
+    this.insts = insts == null ? null : List.copyOf(insts);
+    this.instances = instances == null ? null : List.copyOf(instances);
     this.fields = fields;
   }
 
   ScanSpec withFields(int[] newFields) {
-    return new ScanSpec(lower, upper, metrics, prefixes, newFields);
+    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, newFields);
+  }
+
+  boolean restrictsInstances() {
+    return insts != null || instances != null;
   }
 
   /** Whether a metric of this name is wanted. */
@@ -87,6 +97,15 @@ final class ScanSpec {
     if (prefixes != null) {
       sb.append(";prefixes=").append(String.join("\u0001", prefixes));
     }
+    if (insts != null) {
+      sb.append(";insts=");
+      for (int i = 0; i < insts.size(); i++) {
+        sb.append(i == 0 ? "" : ",").append(insts.get(i));
+      }
+    }
+    if (instances != null) {
+      sb.append(";instances=").append(String.join("\u0001", instances));
+    }
     if (fields != null) {
       sb.append(";fields=");
       for (int i = 0; i < fields.length; i++) {
@@ -101,6 +120,8 @@ final class ScanSpec {
     List<TimeBound> upper = List.of();
     List<String> metrics = null;
     List<String> prefixes = null;
+    List<Integer> insts = null;
+    List<String> instances = null;
     int[] fields = null;
     for (String part : text.split(";")) {
       int eq = part.indexOf('=');
@@ -119,6 +140,13 @@ final class ScanSpec {
         case "prefixes":
           prefixes = value.isEmpty() ? List.of() : List.of(value.split("\u0001", -1));
           break;
+        case "insts":
+          insts = value.isEmpty() ? List.of()
+              : Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+          break;
+        case "instances":
+          instances = value.isEmpty() ? List.of() : List.of(value.split("\u0001", -1));
+          break;
         case "fields":
           fields = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
           break;
@@ -126,7 +154,7 @@ final class ScanSpec {
           throw new IllegalArgumentException("unknown scan spec key " + key);
       }
     }
-    return new ScanSpec(lower, upper, metrics, prefixes, fields);
+    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, fields);
   }
 
   /** For EXPLAIN: readable, without the separator characters of {@link #encode}. */
@@ -144,6 +172,12 @@ final class ScanSpec {
     }
     if (prefixes != null) {
       parts.add("metric LIKE " + prefixes);
+    }
+    if (insts != null) {
+      parts.add("inst IN " + insts);
+    }
+    if (instances != null) {
+      parts.add("instance IN " + instances);
     }
     return parts.isEmpty() ? "all" : String.join(", ", parts);
   }

@@ -127,6 +127,21 @@ class PushDownTest {
   }
 
   @Test
+  void instancePredicatesPrune() throws Exception {
+    String byName = "instance IN ('1 minute', '15 minute')";
+    assertTrue(Sql.explain(c, "SELECT * FROM " + table + " WHERE " + byName)
+        .contains("instance IN [1 minute, 15 minute]"));
+    assertEquals(120, sqlCount(byName));
+    String byId = "inst = 5 AND metric = 'kernel.all.load'";
+    assertTrue(Sql.explain(c, "SELECT * FROM " + table + " WHERE " + byId)
+        .contains("inst IN [5]"));
+    assertEquals(60, sqlCount(byId));
+    assertEquals(Sql.rows(c, "SELECT count(*) FROM vm.\"kernel.all.load\" WHERE inst + 0 = 5")
+        .get(0)[0], Sql.rows(c, "SELECT count(*) FROM vm.\"kernel.all.load\" WHERE inst = 5")
+        .get(0)[0]);
+  }
+
+  @Test
   void nanosecondBoundsAndCombinedPredicates() throws Exception {
     long m = mid();
     String where = "ts_ns >= " + m + " AND metric LIKE 'network.%' AND val >= 0";
