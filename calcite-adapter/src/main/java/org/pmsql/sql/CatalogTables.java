@@ -25,6 +25,7 @@ import org.pmsql.archive.ArchiveFormatException;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.format.HelpText;
 import org.pmsql.archive.format.InstanceDomain;
+import org.pmsql.archive.format.LabelRecord;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
 
@@ -157,6 +158,56 @@ final class CatalogTables {
           }
           return rows;
         });
+  }
+
+  /** Label sets as PCP logged them, with the time each was logged (a later one supersedes). */
+  static Table labels(ArchiveSet set) {
+    return new ListTable(f -> f.builder()
+        .add("label_type", SqlTypeName.VARCHAR)
+        .add("ident", SqlTypeName.VARCHAR).nullable(true)
+        .add("inst", SqlTypeName.INTEGER).nullable(true)
+        .add("labels", SqlTypeName.VARCHAR)
+        .add("logged_ts", SqlTypeName.TIMESTAMP, 3)
+        .build(), () -> {
+          List<Object[]> rows = new ArrayList<>();
+          for (Archive a : set.archives()) {
+            for (LabelRecord r : a.metadata().labels()) {
+              String type = labelType(r.labelType());
+              String ident = switch (r.labelType()) {
+                case LabelRecord.CONTEXT -> null;
+                case LabelRecord.DOMAIN -> Integer.toString(r.ident());
+                case LabelRecord.INDOM, LabelRecord.INSTANCES -> PmTypes.indomString(r.ident());
+                case LabelRecord.CLUSTER -> (r.ident() >>> 22 & 0x1ff) + "."
+                    + (r.ident() >>> 10 & 0xfff);
+                default -> PmTypes.pmidString(r.ident());
+              };
+              for (LabelRecord.Set labelSet : r.sets()) {
+                rows.add(new Object[] {type, ident, labelSet.inst() < 0 ? null : labelSet.inst(),
+                    labelSet.json(), millis(r.stampNanos())});
+              }
+            }
+          }
+          return rows;
+        });
+  }
+
+  private static String labelType(int type) {
+    switch (type) {
+      case LabelRecord.CONTEXT:
+        return "context";
+      case LabelRecord.DOMAIN:
+        return "domain";
+      case LabelRecord.INDOM:
+        return "indom";
+      case LabelRecord.CLUSTER:
+        return "cluster";
+      case LabelRecord.ITEM:
+        return "item";
+      case LabelRecord.INSTANCES:
+        return "instances";
+      default:
+        return "type " + type;
+    }
   }
 
   static Table archives(ArchiveSet set) {

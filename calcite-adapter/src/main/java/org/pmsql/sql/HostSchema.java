@@ -11,7 +11,7 @@ import org.pmsql.archive.format.MetricDesc;
 
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
- * and catalog tables {@code descs}, {@code instances} and {@code archives}.
+ * and catalog tables {@code descs}, {@code instances}, {@code labels} and {@code archives}.
  */
 final class HostSchema extends AbstractSchema {
   private final ArchiveSet set;
@@ -29,6 +29,7 @@ final class HostSchema extends AbstractSchema {
       map.put("descs", CatalogTables.descs(set));
       map.put("instances", CatalogTables.instances(set));
       map.put("archives", CatalogTables.archives(set));
+      map.put("labels", CatalogTables.labels(set));
       TreeSet<String> names = new TreeSet<>();
       for (Archive archive : set.archives()) {
         for (MetricDesc d : archive.metadata().descs()) {

@@ -70,6 +70,7 @@ class DriverMetaDataTest {
   void everyCatalogColumnNeedsNoQuoting() throws Exception {
     try (Connection c = Sql.connect(Sql.sample())) {
       for (String table : List.of("vm.metrics", "vm.descs", "vm.instances", "vm.archives",
+          "vm.labels",
           "pcp.hosts", "pcp.archive_errors")) {
         List<String> names = new ArrayList<>();
         String[] parts = table.split("\\.");
@@ -83,6 +84,24 @@ class DriverMetaDataTest {
         Sql.rows(c, "SELECT " + String.join(", ", names).toUpperCase() + " FROM "
             + table.toUpperCase() + " LIMIT 1");
       }
+    }
+  }
+
+  @Test
+  void labelsAndDescriptorsAreQueryable() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      List<Object[]> context = Sql.rows(c,
+          "SELECT labels FROM vm.labels WHERE label_type = 'context'");
+      assertEquals(1, context.size());
+      assertTrue(((String) context.get(0)[0]).contains("\"hostname\":\"vm\""), context.get(0)[0]
+          .toString());
+      List<Object[]> eth0 = Sql.rows(c, "SELECT inst FROM vm.labels WHERE label_type ="
+          + " 'instances' AND labels LIKE '%\"interface\":\"eth0\"%'");
+      assertEquals(1, eth0.size());
+      List<Object[]> desc = Sql.rows(c, "SELECT value_type, semantics, units, indom FROM vm.descs"
+          + " WHERE metric = 'kernel.all.cpu.user'");
+      assertEquals(List.of("u64", "counter", "millisec", "PM_INDOM_NULL"),
+          java.util.Arrays.asList(desc.get(0)));
     }
   }
 
