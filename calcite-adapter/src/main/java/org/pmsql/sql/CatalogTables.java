@@ -73,7 +73,8 @@ final class CatalogTables {
               a.metadata().descs().forEach(d -> metrics.add(d.name()));
             }
             rows.add(new Object[] {set.hostname(), millis(set.startNanos()),
-                millis(end(set)), set.archives().size(), metrics.size()});
+                millis(end(set.archives().get(set.archives().size() - 1))),
+                set.archives().size(), metrics.size()});
           }
           return rows;
         });
@@ -227,14 +228,6 @@ final class CatalogTables {
           }
           return rows;
         });
-  }
-
-  private static long end(ArchiveSet set) {
-    try {
-      return set.endNanos();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
-    }
   }
 
   private static long end(Archive archive) {

@@ -45,13 +45,23 @@ final class PcpRules {
 
   private PcpRules() {}
 
-  private static int indexOf(int[] columns, int column) {
-    for (int i = 0; i < columns.length; i++) {
-      if (columns[i] == column) {
-        return i;
+  /**
+   * The scan columns a parent uses, or null when it uses them all (nothing to narrow). A parent
+   * that uses none, such as count(*), still needs a row per value: the cheapest column gives it.
+   */
+  private static ImmutableBitSet narrowed(ImmutableBitSet used, int[] scanColumns) {
+    if (used.cardinality() == scanColumns.length) {
+      return null;
+    }
+    if (!used.isEmpty()) {
+      return used;
+    }
+    for (int i = 0; i < scanColumns.length; i++) {
+      if (scanColumns[i] == MetricRows.TS_NS) {
+        return ImmutableBitSet.of(i);
       }
     }
-    return 0;
+    return ImmutableBitSet.of(0);
   }
 
   /** A rule configuration without the annotation processor Calcite's own rules use. */
@@ -123,13 +133,10 @@ final class PcpRules {
           used.set(c.filterArg);
         }
       }
-      ImmutableBitSet columns = used.build();
       int[] scanColumns = PcpFilterTranslator.scanColumns(scan);
-      if (columns.cardinality() == scanColumns.length) {
+      ImmutableBitSet columns = narrowed(used.build(), scanColumns);
+      if (columns == null) {
         return;
-      }
-      if (columns.isEmpty()) {
-        columns = ImmutableBitSet.of(indexOf(scanColumns, MetricRows.TS_NS));
       }
       Mapping mapping = Mappings.create(MappingType.INVERSE_SURJECTION,
           scanColumns.length, columns.cardinality());
@@ -167,14 +174,10 @@ final class PcpRules {
       if (filter != null) {
         used.addAll(RelOptUtil.InputFinder.bits(filter.getCondition()));
       }
-      ImmutableBitSet columns = used.build();
       int[] scanColumns = PcpFilterTranslator.scanColumns(scan);
-      if (columns.cardinality() == scanColumns.length) {
+      ImmutableBitSet columns = narrowed(used.build(), scanColumns);
+      if (columns == null) {
         return;
-      }
-      if (columns.isEmpty()) {
-        // count(*) and the like still need a row per value: the cheapest column gives it.
-        columns = ImmutableBitSet.of(indexOf(scanColumns, MetricRows.TS_NS));
       }
       int[] fields = new int[columns.cardinality()];
       int[] renumber = new int[scanColumns.length];
