@@ -13,7 +13,7 @@ import sqlline.SqlLine;
 
 /**
  * {@code pmsql shell} (and {@code pmsql} alone): an interactive SQL shell, sqlline on JLine,
- * with history in ~/.pmsql/history and completion of schema, table and column names.
+ * with history in ~/.pmsql/history.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
     description = {"Interactive SQL over PCP archives (the default without a subcommand).",
@@ -30,7 +30,8 @@ final class ShellCommand implements Callable<Integer> {
     String url = PcpDriver.PREFIX + (archives == null ? "" : PcpDriver.ARCHIVES + "=" + archives);
     List<String> args = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
         "-d", PcpDriver.class.getName(), "--historyFile=" + home.resolve("history"),
-        "--showWarnings=false", "--incremental=true", "--maxWidth=200"));
+        "--showWarnings=false", "--incremental=true", "--maxWidth=200",
+        "--isolation=TRANSACTION_NONE"));
     SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), System.in, true);
     return status == SqlLine.Status.OK ? 0 : 1;
   }
