@@ -3,6 +3,7 @@ package org.pmsql.archive;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.RecordStream;
 import org.pmsql.archive.format.ResultRecord;
@@ -34,6 +35,7 @@ public final class ArchiveCursor implements Closeable {
   private long markNanos;
   private Archive current;
   private long recordsRead;
+  private Consumer<ArchiveFormatException> damageHandler;
 
   ArchiveCursor(List<Archive> archives) {
     this.archives = archives;
@@ -51,9 +53,20 @@ public final class ArchiveCursor implements Closeable {
         atVolumeEnd = false;
       }
       if (volumeSlot < volumes.size()) {
-        RecordStream records = stream(archive, volumes.get(volumeSlot));
-        if (records.next()) {
-          return loaded(archive, records);
+        try {
+          RecordStream records = stream(archive, volumes.get(volumeSlot));
+          if (records.next()) {
+            return loaded(archive, records);
+          }
+        } catch (ArchiveFormatException damage) {
+          if (damageHandler == null) {
+            throw damage;
+          }
+          // The rest of this archive is unreadable: report it and go on with the next one.
+          damageHandler.accept(damage);
+          closeVolume();
+          volumeSlot = volumes.size();
+          continue;
         }
         closeVolume();
         volumeSlot++;
@@ -222,6 +235,15 @@ public final class ArchiveCursor implements Closeable {
   /** The file the current record was read from, for error messages. */
   public String fileName() {
     return volume == null ? current.toString() : volume.name();
+  }
+
+  /**
+   * Instead of failing at damage while reading forwards, hand the error to {@code handler} and
+   * continue with the next archive (after the mark between them): the whole records before the
+   * damage are kept, and one bad file does not hide a host's other archives.
+   */
+  public void onDamageSkipArchive(Consumer<ArchiveFormatException> handler) {
+    this.damageHandler = handler;
   }
 
   /** Records read from disk so far, seeks included: what a scan or seek has cost. */

@@ -21,7 +21,6 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.ArchiveFormatException;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.format.HelpText;
 import org.pmsql.archive.format.InstanceDomain;
@@ -80,19 +79,12 @@ final class CatalogTables {
         });
   }
 
-  /** Archives that could not be opened: the file and the reason, with the byte offset. */
-  static Table errors(List<IOException> failures) {
+  /** Archives that could not be read: the file and the reason, with the byte offset. */
+  static Table errors(ArchiveErrors errors) {
     return new ListTable(f -> f.builder()
         .add("file_path", SqlTypeName.VARCHAR).nullable(true)
         .add("message", SqlTypeName.VARCHAR)
-        .build(), () -> {
-          List<Object[]> rows = new ArrayList<>();
-          for (IOException e : failures) {
-            rows.add(new Object[] {e instanceof ArchiveFormatException a ? a.file() : null,
-                e.getMessage()});
-          }
-          return rows;
-        });
+        .build(), errors::rows);
   }
 
   static Table descs(ArchiveSet set) {

@@ -15,17 +15,19 @@ import org.pmsql.archive.format.MetricDesc;
  */
 final class HostSchema extends AbstractSchema {
   private final ArchiveSet set;
+  private final ArchiveErrors errors;
   private Map<String, Table> tables;
 
-  HostSchema(ArchiveSet set) {
+  HostSchema(ArchiveSet set, ArchiveErrors errors) {
     this.set = set;
+    this.errors = errors;
   }
 
   @Override
   protected synchronized Map<String, Table> getTableMap() {
     if (tables == null) {
       Map<String, Table> map = new LinkedHashMap<>();
-      map.put("metrics", new MetricsTable(set, null));
+      map.put("metrics", new MetricsTable(set, null, errors));
       map.put("descs", CatalogTables.descs(set));
       map.put("instances", CatalogTables.instances(set));
       map.put("archives", CatalogTables.archives(set));
@@ -37,7 +39,7 @@ final class HostSchema extends AbstractSchema {
         }
       }
       for (String name : names) {
-        map.putIfAbsent(name, new MetricsTable(set, name));
+        map.putIfAbsent(name, new MetricsTable(set, name, errors));
       }
       tables = map;
     }

@@ -43,6 +43,7 @@ final class MetricRows implements Enumerator<Object> {
   private final long highNanos;
   private final AtomicBoolean cancel;
   private final boolean wantsRate;
+  private final ArchiveErrors errors;
   private final Map<MetricDesc, Boolean> wanted = new IdentityHashMap<>();
   private final Map<Long, Last> previous = new HashMap<>();
   private ArchiveCursor cursor;
@@ -56,7 +57,8 @@ final class MetricRows implements Enumerator<Object> {
   private long unreported;
 
   MetricRows(ArchiveSet set, ScanSpec spec, int[] fields, long lowNanos, long highNanos,
-      AtomicBoolean cancel) {
+      AtomicBoolean cancel, ArchiveErrors errors) {
+    this.errors = errors;
     this.set = set;
     this.spec = spec;
     this.fields = fields;
@@ -80,6 +82,7 @@ final class MetricRows implements Enumerator<Object> {
     try {
       if (cursor == null) {
         cursor = set.cursor();
+        cursor.onDamageSkipArchive(errors::add);
         // A rate needs the counter's previous value, from before the window.
         long from = wantsRate && lowNanos != Long.MIN_VALUE
             ? lowNanos - RATE_LOOKBACK_NANOS : lowNanos;

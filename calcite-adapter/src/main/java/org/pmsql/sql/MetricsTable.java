@@ -36,11 +36,13 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
   private final ArchiveSet set;
   private final String metric;
   private final int[] columns;
+  private final ArchiveErrors errors;
 
   /** The long table of every metric when {@code metric} is null, else one metric's table. */
-  MetricsTable(ArchiveSet set, String metric) {
+  MetricsTable(ArchiveSet set, String metric, ArchiveErrors errors) {
     super(Object[].class);
     this.set = set;
+    this.errors = errors;
     this.metric = metric;
     this.columns = metric == null ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}
         : new int[] {0, 1, 3, 4, 5, 6, 7, 8};
@@ -126,7 +128,7 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object> enumerator() {
-        return new MetricRows(set, spec, fields, lowNanos, highNanos, cancel);
+        return new MetricRows(set, spec, fields, lowNanos, highNanos, cancel, errors);
       }
     };
   }

@@ -19,18 +19,21 @@ public final class PcpSchemas {
   private PcpSchemas() {}
 
   /**
-   * Adds the hosts found under {@code paths}. Archives that cannot be opened do not fail the
-   * others: they are listed in {@code pcp.archive_errors} with the file and offset of the damage.
+   * Adds the hosts found under {@code paths}. Archives that cannot be opened, or that a scan
+   * finds damaged, do not fail the others: they are listed in {@code pcp.archive_errors} with
+   * the file and offset of the damage.
    */
   public static void register(SchemaPlus root, List<Path> paths) {
     ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths);
+    ArchiveErrors errors = new ArchiveErrors();
+    discovery.failures().forEach(errors::add);
     List<ArchiveSet> sets = discovery.sets();
     for (ArchiveSet set : sets) {
-      root.add(set.hostname(), new HostSchema(set));
+      root.add(set.hostname(), new HostSchema(set, errors));
     }
     Map<String, Table> catalog = Map.of(
         "hosts", CatalogTables.hosts(sets),
-        "archive_errors", CatalogTables.errors(discovery.failures()));
+        "archive_errors", CatalogTables.errors(errors));
     root.add(CATALOG_SCHEMA, new AbstractSchema() {
       @Override
       protected Map<String, Table> getTableMap() {

@@ -8,7 +8,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Command;
@@ -44,12 +46,14 @@ final class QueryCommand implements Callable<Integer> {
     PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
         StandardCharsets.UTF_8);
     try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
-      reportArchiveErrors(c);
+      Set<String> reported = new HashSet<>();
+      reportArchiveErrors(c, reported);
       try (Statement s = c.createStatement(); Progress progress = Progress.start();
           ResultSet rs = s.executeQuery(sql)) {
         ResultPrinter.forFormat(format.name(), out).print(rs);
       }
       out.flush();
+      reportArchiveErrors(c, reported);
       return 0;
     } catch (SQLException | RuntimeException | LinkageError e) {
       // Calcite evaluates constant expressions in generated static initialisers, so even a
@@ -63,11 +67,15 @@ final class QueryCommand implements Callable<Integer> {
     }
   }
 
-  private static void reportArchiveErrors(Connection c) throws SQLException {
+  /** Archives left out (unreadable at connect, or damaged part-way through a scan), once each. */
+  private static void reportArchiveErrors(Connection c, Set<String> reported)
+      throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT message FROM pcp.archive_errors")) {
       while (rs.next()) {
-        System.err.println("pmsql query: skipped: " + rs.getString(1));
+        if (reported.add(rs.getString(1))) {
+          System.err.println("pmsql query: skipped: " + rs.getString(1));
+        }
       }
     }
   }
