@@ -21,9 +21,9 @@ public final class PcpSchemas {
   /**
    * Adds the hosts found under {@code paths}. Archives that cannot be opened, or that a scan
    * finds damaged, do not fail the others: they are listed in {@code pcp.archive_errors} with
-   * the file and offset of the damage.
+   * the file and offset of the damage. Returns the host names, which are the schema names.
    */
-  public static void register(SchemaPlus root, List<Path> paths) {
+  public static List<String> register(SchemaPlus root, List<Path> paths) {
     ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths);
     ArchiveErrors errors = new ArchiveErrors();
     discovery.failures().forEach(errors::add);
@@ -40,5 +40,6 @@ public final class PcpSchemas {
         return catalog;
       }
     });
+    return sets.stream().map(ArchiveSet::hostname).toList();
   }
 }

@@ -19,7 +19,8 @@ import org.pmsql.sql.PcpSchemas;
  * The {@code jdbc:pcp:} driver: {@code jdbc:pcp:archives=PATH[,PATH...]} plus Calcite-style
  * {@code ;key=value} properties. Without {@code archives} it reads PCP's archive directory
  * (PCP_ARCHIVE_DIR in /etc/pcp.conf). Identifiers are matched without regard to case unless
- * quoted with double quotes, and timestamps are UTC, unless the properties say otherwise.
+ * quoted with double quotes, and timestamps are UTC, unless the properties say otherwise. With
+ * a single host its schema is the default one.
  */
 public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String PREFIX = "jdbc:pcp:";
@@ -68,7 +69,11 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         super.onConnectionInit(connection);
         CalciteConnection calcite = (CalciteConnection) connection;
         List<Path> paths = archivePaths(calcite.getProperties().getProperty(ARCHIVES));
-        PcpSchemas.register(calcite.getRootSchema(), paths);
+        List<String> hosts = PcpSchemas.register(calcite.getRootSchema(), paths);
+        // With one host, its tables need no schema name: SELECT * FROM metrics.
+        if (hosts.size() == 1 && calcite.getProperties().getProperty("schema") == null) {
+          calcite.setSchema(hosts.get(0));
+        }
       }
     };
   }

@@ -67,6 +67,14 @@ class DriverMetaDataTest {
   }
 
   @Test
+  void aSingleHostIsTheDefaultSchema() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      assertEquals("vm", c.getSchema());
+      assertEquals(180L, Sql.rows(c, "SELECT count(*) FROM \"kernel.all.load\"").get(0)[0]);
+    }
+  }
+
+  @Test
   void everyCatalogColumnNeedsNoQuoting() throws Exception {
     try (Connection c = Sql.connect(Sql.sample())) {
       for (String table : List.of("vm.metrics", "vm.descs", "vm.instances", "vm.archives",
