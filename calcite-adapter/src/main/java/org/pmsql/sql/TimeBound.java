@@ -1,5 +1,6 @@
 package org.pmsql.sql;
 
+import java.util.Date;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;
@@ -37,7 +38,7 @@ record TimeBound(char kind, long value, long offsetMillis) {
       case 'P': {
         Object v = root.get("?" + value);
         if (!(v instanceof Number n)) {
-          return v instanceof java.util.Date d ? d.getTime() + offsetMillis : null;
+          return v instanceof Date d ? d.getTime() + offsetMillis : null;
         }
         base = n.longValue();
         break;

@@ -1,5 +1,6 @@
 package org.pmsql.cli;
 
+import java.math.BigDecimal;
 import java.io.PrintStream;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -101,7 +102,7 @@ abstract class ResultPrinter {
             } else {
               sb.append(num);
             }
-          } else if (v instanceof java.math.BigDecimal d) {
+          } else if (v instanceof BigDecimal d) {
             sb.append(d.toPlainString());
           } else if (v instanceof Boolean b) {
             sb.append(b);

@@ -1,5 +1,6 @@
 package org.pmsql.sqltests;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,18 +110,13 @@ class DriverMetaDataTest {
       List<Object[]> desc = Sql.rows(c, "SELECT value_type, semantics, units, indom FROM vm.descs"
           + " WHERE metric = 'kernel.all.cpu.user'");
       assertEquals(List.of("u64", "counter", "millisec", "PM_INDOM_NULL"),
-          java.util.Arrays.asList(desc.get(0)));
+          Arrays.asList(desc.get(0)));
     }
   }
 
   @Test
   void shadedJarAloneRunsAQuery() throws Exception {
-    Path jar;
-    try (var files = java.nio.file.Files.list(PcpTools.repositoryRoot()
-        .resolve("jdbc-driver/target"))) {
-      jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no shaded jar: mvn package builds it"));
-    }
+    Path jar = Sql.shadedJar();
     PcpTools.Result r = PcpTools.run(120, Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", jar.toString(), "org.pmsql.cli.Pmsql", "query", "--archives",
         Sql.sample().toString(), "--format", "csv",

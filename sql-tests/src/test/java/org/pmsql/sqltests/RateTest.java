@@ -1,5 +1,10 @@
 package org.pmsql.sqltests;
 
+import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.time.LocalDateTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,9 +57,9 @@ class RateTest {
       for (Object[] row : Sql.rows(c, "SELECT ts_ns, instance, rate FROM \"" + host + "\".\""
           + metric + "\"")) {
         long ns = (Long) row[0];
-        String time = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
-            (int) Math.floorMod(ns, 1_000_000_000L) / 1000 * 1000, java.time.ZoneOffset.UTC)
-            .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS"));
+        String time = LocalDateTime.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
+            (int) Math.floorMod(ns, 1_000_000_000L) / 1000 * 1000, ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS"));
         String key = time + "|" + (row[1] == null ? "" : row[1]);
         if (!expected.containsKey(key)) {
           continue;
@@ -74,14 +79,14 @@ class RateTest {
   }
 
   /** A window's first rates come from values before it, as over the whole archive. */
-  @org.junit.jupiter.api.Test
+  @Test
   void windowRatesEqualWholeArchiveRates() throws Exception {
     try (Connection c = Sql.connect(Sql.sample())) {
       List<Object[]> whole = Sql.rows(c, "SELECT ts_ns, instance, rate FROM vm.\"disk.dev.read\"");
       Object[] middle = whole.get(whole.size() / 2);
       List<Object[]> window = Sql.rows(c, "SELECT ts_ns, instance, rate FROM vm.\"disk.dev.read\""
           + " WHERE ts_ns >= " + middle[0]);
-      assertEquals(java.util.Arrays.asList(middle), java.util.Arrays.asList(window.get(0)));
+      assertEquals(Arrays.asList(middle), Arrays.asList(window.get(0)));
       assertTrue(window.get(0)[2] != null, "first rate in the window");
     }
   }

@@ -16,11 +16,7 @@ class ShellTest {
 
   @Test
   void answersStatementsAndKeepsHistory() throws Exception {
-    Path jar;
-    try (var files = Files.list(PcpTools.repositoryRoot().resolve("jdbc-driver/target"))) {
-      jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
-          .orElseThrow();
-    }
+    Path jar = Sql.shadedJar();
     Path input = home.resolve("input.sql");
     Files.writeString(input, "SELECT count(*) AS n FROM vm.\"kernel.all.load\";\n"
         + "SELECT * FROM vm.nosuch;\n!quit\n");

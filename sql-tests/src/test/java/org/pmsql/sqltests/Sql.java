@@ -1,5 +1,7 @@
 package org.pmsql.sqltests;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.PcpTools;
 
@@ -29,6 +32,14 @@ final class Sql {
 
   static Path sample() {
     return PcpTools.repositoryRoot().resolve("samples/sample-host");
+  }
+
+  /** The self-contained driver jar that mvn package builds in jdbc-driver/target. */
+  static Path shadedJar() throws IOException {
+    try (Stream<Path> files = Files.list(PcpTools.repositoryRoot().resolve("jdbc-driver/target"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no shaded jar: mvn package builds it"));
+    }
   }
 
   static String host(Path archive) throws Exception {
