@@ -30,6 +30,11 @@ public final class LibpcpTotals {
   }
 
   public static Map<String, LibpcpTotals> of(Path archive) throws Exception {
+    return of(archive, Long.MIN_VALUE);
+  }
+
+  /** The same, counting only records at or after {@code fromNanos}. */
+  public static Map<String, LibpcpTotals> of(Path archive, long fromNanos) throws Exception {
     Path out = Files.createTempFile("oracle", ".txt");
     try {
       PcpTools.Result r = PcpTools.run(300, out, PcpTools.oracle().toString(), "dump",
@@ -41,14 +46,24 @@ public final class LibpcpTotals {
       }
       Map<String, LibpcpTotals> totals = new TreeMap<>();
       String metric = null;
+      boolean inWindow = true;
       try (BufferedReader lines = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           String[] f = line.split(" ");
           switch (f[0]) {
+            case "R": {
+              String[] stamp = f[1].split("\\.");
+              inWindow = Long.parseLong(stamp[0]) * 1_000_000_000L
+                  + Long.parseLong(stamp[1]) >= fromNanos;
+              break;
+            }
             case "S":
               metric = names.getOrDefault(f[1], f[1]);
               break;
             case "V": {
+              if (!inWindow) {
+                break;
+              }
               LibpcpTotals e = totals.computeIfAbsent(metric, k -> new LibpcpTotals());
               e.count++;
               String v = f[3];

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +58,25 @@ class QuidemScriptTest {
         assertEquals(want.exact, new BigInteger(script.get(metric)[1]), metric);
       }
     });
+  }
+
+  @Test
+  void sampleScriptWindowCountsAreLibpcps() throws Exception {
+    List<String> lines = Files.readAllLines(SCRIPTS.resolve("sample.iq"));
+    int start = lines.indexOf("SELECT metric, count(*) AS n");
+    assertTrue(start >= 0, "the window statement is in the script");
+    Map<String, LibpcpTotals> libpcp = LibpcpTotals.of(Sql.sample(),
+        Instant.parse("2026-11-25T02:24:00Z").toEpochMilli() * 1_000_000L);
+    int rows = 0;
+    for (int i = start; !lines.get(i).equals("!ok"); i++) {
+      String line = lines.get(i);
+      if (line.startsWith("| mem.")) {
+        String[] cells = line.substring(1, line.length() - 1).split("\\|");
+        assertEquals(Long.toString(libpcp.get(cells[0].trim()).count), cells[1].trim(), line);
+        rows++;
+      }
+    }
+    assertEquals(2, rows);
   }
 
   private static String run(Path script) throws Exception {
