@@ -241,13 +241,8 @@ final class MetricRows implements Enumerator<Object> {
       case PmTypes.TYPE_AGGREGATE:
       case PmTypes.TYPE_AGGREGATE_STATIC:
       case PmTypes.TYPE_EVENT:
-      case PmTypes.TYPE_HIGHRES_EVENT: {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : record.bytesValue(setIndex, valueIndex)) {
-          sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return sb.toString();
-      }
+      case PmTypes.TYPE_HIGHRES_EVENT:
+        return record.appendHex(new StringBuilder(), setIndex, valueIndex).toString();
       default:
         return null;
     }

@@ -60,9 +60,7 @@ final class Values {
         if (json) {
           sb.append('"');
         }
-        for (byte b : r.bytesValue(s, i)) {
-          sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
+        r.appendHex(sb, s, i);
         if (json) {
           sb.append('"');
         }

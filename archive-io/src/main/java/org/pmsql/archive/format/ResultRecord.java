@@ -222,6 +222,19 @@ public final class ResultRecord {
     return out;
   }
 
+  /** Appends the payload bytes of a value in lowercase hex, straight from the buffer. */
+  public StringBuilder appendHex(StringBuilder sb, int set, int i) {
+    if (insitu(set)) {
+      return sb.append(String.format("%08x", word(set, i)));
+    }
+    int at = block(set, i) + 4;
+    for (int k = at, end = at + blockLength(set, i); k < end; k++) {
+      sb.append(Character.forDigit((b[k] >> 4) & 0xf, 16))
+          .append(Character.forDigit(b[k] & 0xf, 16));
+    }
+    return sb;
+  }
+
   /** One event of an EVENT or HIGHRES_EVENT value. */
   public record Event(long timestampNanos, int flags, int parameterCount,
       List<EventParameter> parameters) {}
