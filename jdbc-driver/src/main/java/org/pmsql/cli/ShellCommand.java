@@ -17,7 +17,8 @@ import sqlline.SqlLine;
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
     description = {"Interactive SQL over PCP archives (the default without a subcommand).",
-        "End statements with ';'. !tables, !columns <table>, !help; !quit or Ctrl-D leaves."})
+        "End statements with ';'. Tab completes hosts, metric tables and columns.",
+        "!tables, !columns <table>, !help; Ctrl-C cancels a query, !quit or Ctrl-D leaves."})
 final class ShellCommand implements Callable<Integer> {
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
       description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
@@ -31,8 +32,12 @@ final class ShellCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
         "-d", PcpDriver.class.getName(), "--historyFile=" + home.resolve("history"),
         "--showWarnings=false", "--incremental=true", "--maxWidth=200",
-        "--isolation=TRANSACTION_NONE"));
-    SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), System.in, true);
+        "--isolation=TRANSACTION_NONE",
+        // loads table names (hosts' metrics) at connect so that Tab completes them
+        "--fastConnect=false"));
+    // null input: sqlline opens the system terminal itself (raw mode, so Tab completes);
+    // handing it System.in would wrap a plain stream where Tab is just a character
+    SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), null, true);
     return status == SqlLine.Status.OK ? 0 : 1;
   }
 }

@@ -3,6 +3,7 @@ package org.pmsql.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,5 +34,33 @@ class ShellTest {
     assertTrue(out.contains("Object 'nosuch' not found"), out);
     assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
     assertEquals(0, p.exitValue(), out);
+  }
+
+  /** At a real terminal: Tab completes metric tables, Ctrl-C at the prompt keeps the shell. */
+  @Test
+  void completesNamesAndSurvivesCtrlCAtATerminal() throws Exception {
+    Path driver = PcpTools.repositoryRoot().resolve("sql-tests/src/test/resources/pty-drive.py");
+    Process p = new ProcessBuilder(PcpTools.tool("python3").toString(), driver.toString(), "60",
+        "expect:> $",
+        "send:SELECT count(*) AS n FROM vm.\"kernel.all.l\\t",
+        "expect:vm\\.\"kernel\\.all\\.load\"",
+        "send:;\\r",
+        "expect:\\| 180 ",
+        "send:SELECT * FROM vm.\\t\\t",
+        "expect:network\\.interface\\.out\\.bytes",
+        "send:\\x03",
+        "expect:> $",
+        "send:SELECT 2 AS two;\\r",
+        "expect:\\| 2 +\\|",
+        "send:!quit\\r",
+        "--",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + home, "-jar", Sql.shadedJar().toString(), "shell", "--archives",
+        Sql.sample().toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
   }
 }
