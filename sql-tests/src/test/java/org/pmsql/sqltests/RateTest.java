@@ -1,19 +1,14 @@
 package org.pmsql.sqltests;
 
-import org.junit.jupiter.api.Test;
-import java.util.Arrays;
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
-import java.time.LocalDateTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pmsql.archive.PcpTools;
@@ -35,21 +30,7 @@ class RateTest {
   })
   void rateEqualsPmrep(String name, String metric) throws Exception {
     Path archive = name.equals("SAMPLE") ? Sql.sample() : PcpTools.corpus().resolve(name);
-    PcpTools.Result r = PcpTools.run(120, PcpTools.tool("pmrep").toString(), "-u", "-Z", "UTC",
-        "-a", archive.toString(), "-o", "csv", "-P", "9", "-f", "%Y-%m-%d %H:%M:%S.%f", metric);
-    assertEquals(0, r.exitCode(), r.output());
-    List<String> lines = r.output().lines().toList();
-    String[] header = lines.get(0).split(",");
-    Map<String, Double> expected = new HashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",", -1);
-      for (int i = 1; i < header.length; i++) {
-        String column = header[i].replace("\"", "");
-        String instance = column.equals(metric) ? "" : column.substring(metric.length() + 1);
-        expected.put(cells[0] + "|" + instance,
-            cells[i].isEmpty() || cells[i].equals("N/A") ? null : Double.valueOf(cells[i]));
-      }
-    }
+    PmrepRates pmrep = PmrepRates.of(archive, List.of(metric));
     int compared = 0;
     int withValue = 0;
     try (Connection c = Sql.connect(archive)) {
@@ -57,15 +38,13 @@ class RateTest {
       for (Object[] row : Sql.rows(c, "SELECT ts_ns, instance, rate FROM \"" + host + "\".\""
           + metric + "\"")) {
         long ns = (Long) row[0];
-        String time = LocalDateTime.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
-            (int) Math.floorMod(ns, 1_000_000_000L) / 1000 * 1000, ZoneOffset.UTC)
-            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS"));
-        String key = time + "|" + (row[1] == null ? "" : row[1]);
-        if (!expected.containsKey(key)) {
+        String instance = (String) row[1];
+        if (!pmrep.has(metric, ns, instance)) {
           continue;
         }
+        String key = ns + " " + instance;
         compared++;
-        Double want = expected.get(key);
+        Double want = pmrep.rate(metric, ns, instance);
         if (want == null) {
           assertNull(row[2], key + ": pmrep has no rate");
         } else {
