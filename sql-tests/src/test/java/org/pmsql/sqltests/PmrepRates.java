@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.pmsql.archive.PcpTools;
 
 /**
@@ -54,6 +55,11 @@ final class PmrepRates {
 
   Double rate(String metric, long tsNanos, String instance) {
     return rates.get(key(metric, tsNanos, instance));
+  }
+
+  /** Every rate pmrep printed. */
+  List<Double> values() {
+    return rates.values().stream().filter(Objects::nonNull).toList();
   }
 
   private static String key(String metric, long tsNanos, String instance) {
