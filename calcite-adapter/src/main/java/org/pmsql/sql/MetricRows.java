@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +44,7 @@ final class MetricRows implements Enumerator<Object> {
   private final boolean wantsRate;
   private final ArchiveErrors errors;
   private final Map<MetricDesc, Boolean> wanted = new IdentityHashMap<>();
-  private final Map<Long, Last> previous = new HashMap<>();
+  private final CounterHistory counters = new CounterHistory();
   private ArchiveCursor cursor;
   private ResultRecord record;
   private ArchiveMetadata metadata;
@@ -264,29 +263,9 @@ final class MetricRows implements Enumerator<Object> {
     if (desc.semantics() != PmTypes.SEM_COUNTER || !PmTypes.isNumeric(type)) {
       return null;
     }
-    double v = record.doubleValue(setIndex, valueIndex, type);
-    long key = ((long) desc.pmid() << 32) | (inst & 0xffffffffL);
-    Last last = previous.get(key);
-    if (last == null) {
-      previous.put(key, new Last(v, ts));
-      return null;
-    }
-    double dv = v - last.value;
-    double dt = (ts - last.nanos) / 1e9;
-    last.value = v;
-    last.nanos = ts;
-    return dv < 0 || dt <= 0 ? null : dv / dt;
-  }
-
-  /** A counter's previous value and its time. */
-  private static final class Last {
-    double value;
-    long nanos;
-
-    Last(double value, long nanos) {
-      this.value = value;
-      this.nanos = nanos;
-    }
+    double rate = counters.rate(desc.pmid(), inst,
+        record.doubleValue(setIndex, valueIndex, type), ts);
+    return Double.isNaN(rate) ? null : rate;
   }
 
   @Override
@@ -294,7 +273,7 @@ final class MetricRows implements Enumerator<Object> {
     close();
     record = null;
     desc = null;
-    previous.clear();
+    counters.clear();
   }
 
   @Override
