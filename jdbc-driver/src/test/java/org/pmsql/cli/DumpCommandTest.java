@@ -1,11 +1,10 @@
 package org.pmsql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pmsql.cli.CliRun.pmsql;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -29,25 +28,6 @@ class DumpCommandTest {
   private static final Pattern SUMMARY =
       Pattern.compile("\\{\"metric\": \"([^\"]+)\", \"count\": (\\d+), \"sum\": ([-0-9.Ee+]+)}");
 
-  /** Runs the command line, returning exit code, stdout and stderr. */
-  record Run(int exitCode, String out, String err) {}
-
-  static Run pmsql(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Pmsql.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
-  }
-
   static Path sample() {
     return PcpTools.repositoryRoot().resolve("samples/sample-host");
   }
@@ -57,7 +37,7 @@ class DumpCommandTest {
       "dm-io", "eventrec"})
   void summaryMatchesLibpcp(String name) throws Exception {
     Path archive = name.equals("SAMPLE") ? sample() : PcpTools.corpus().resolve(name);
-    Run run = pmsql("dump", "--summary", archive.toString());
+    CliRun run = pmsql("dump", "--summary", archive.toString());
     assertEquals(0, run.exitCode(), run.err());
     Map<String, String[]> ours = new TreeMap<>();
     for (String line : run.out().split("\n")) {
@@ -88,12 +68,12 @@ class DumpCommandTest {
       values += e.count;
     }
     for (String format : List.of("text", "jsonl")) {
-      Run run = pmsql("dump", "--format", format, archive.toString());
+      CliRun run = pmsql("dump", "--format", format, archive.toString());
       assertEquals(0, run.exitCode(), run.err());
       long lines = run.out().lines().filter(l -> !l.contains("mark")).count();
       assertEquals(values, lines, format);
     }
-    Run json = pmsql("dump", "--format", "jsonl", archive.toString());
+    CliRun json = pmsql("dump", "--format", "jsonl", archive.toString());
     String first = json.out().lines().findFirst().orElseThrow();
     assertTrue(first.matches("\\{\"ts\":\"2004-11-24T23:10:06\\.248424Z\",\"ts_ns\":"
         + "1101337806248424000,\"metric\":\"pmcd\\.pmlogger\\.host\",\"inst\":\\d+,"
@@ -103,7 +83,7 @@ class DumpCommandTest {
   @Test
   void damagedArchivePrintsWhatItReadThenOneErrorLine() throws Exception {
     Path archive = PcpTools.BAD_CORPUS.resolve("badlen-3");
-    Run run = pmsql("dump", archive.toString());
+    CliRun run = pmsql("dump", archive.toString());
     assertEquals(1, run.exitCode());
     assertEquals(1, run.err().lines().count(), run.err());
     assertTrue(run.err().matches("pmsql dump: .*badlen-3\\.0: at byte offset \\d+: .*\\n"),
@@ -113,7 +93,7 @@ class DumpCommandTest {
 
   @Test
   void missingArchiveIsOneClearLine() {
-    Run run = pmsql("dump", "/nonexistent/archive");
+    CliRun run = pmsql("dump", "/nonexistent/archive");
     assertEquals(1, run.exitCode());
     assertTrue(run.err().startsWith("pmsql dump: /nonexistent/archive"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
@@ -121,7 +101,7 @@ class DumpCommandTest {
 
   @Test
   void helpListsSubcommands() {
-    Run run = pmsql("--help");
+    CliRun run = pmsql("--help");
     assertEquals(0, run.exitCode());
     assertTrue(run.out().contains("dump"), run.out());
   }

@@ -3,51 +3,32 @@ package org.pmsql.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pmsql.cli.CliRun.pmsql;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.pmsql.cli.Pmsql;
+import org.pmsql.cli.CliRun;
 
 /** {@code pmsql query}: its three formats and its one-line errors. */
 class QueryCommandTest {
-  record Run(int exitCode, String out, String err) {}
-
-  static Run pmsql(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Run(Pmsql.run(args), out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
-  }
-
   private static final String SQL = "SELECT instance, count(*) AS n, min(ts) AS first_ts"
       + " FROM vm.\"kernel.all.load\" GROUP BY instance ORDER BY instance";
 
   @Test
   void tableCsvAndJson() {
     String archives = Sql.sample().toString();
-    Run table = pmsql("query", "--archives", archives, SQL);
+    CliRun table = pmsql("query", "--archives", archives, SQL);
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().startsWith("instance  | n  | first_ts\n"), table.out());
     assertTrue(table.out().contains("1 minute  | 60 | 2026-11-25 02:23:35.091"), table.out());
     assertTrue(table.out().endsWith("(3 rows)\n"), table.out());
 
-    Run csv = pmsql("query", "--archives", archives, "--format", "csv", SQL);
+    CliRun csv = pmsql("query", "--archives", archives, "--format", "csv", SQL);
     assertEquals("instance,n,first_ts\n1 minute,60,2026-11-25 02:23:35.091\n"
         + "15 minute,60,2026-11-25 02:23:35.091\n5 minute,60,2026-11-25 02:23:35.091\n",
         csv.out());
 
-    Run json = pmsql("query", "--archives", archives, "--format", "json", SQL);
+    CliRun json = pmsql("query", "--archives", archives, "--format", "json", SQL);
     assertTrue(json.out().startsWith("{\"instance\":\"1 minute\",\"n\":60,"
         + "\"first_ts\":\"2026-11-25 02:23:35.091\"}\n"), json.out());
   }
@@ -56,7 +37,7 @@ class QueryCommandTest {
   void errorsAreOneLine() {
     String archives = Sql.sample().toString();
     for (String bad : new String[] {"SELECT * FROM vm.nosuch", "SELECT FROM", "SELECT 1/0"}) {
-      Run run = pmsql("query", "--archives", archives, bad);
+      CliRun run = pmsql("query", "--archives", archives, bad);
       assertEquals(1, run.exitCode(), bad);
       assertEquals(1, run.err().lines().count(), run.err());
       assertTrue(run.err().startsWith("pmsql query: "), run.err());
