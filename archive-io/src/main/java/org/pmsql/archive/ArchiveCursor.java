@@ -1,6 +1,5 @@
 package org.pmsql.archive;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,7 +19,7 @@ import org.pmsql.archive.source.ByteSource;
  * reads the record after it, {@link #previous()} the record before it. After either call the
  * record's fields are available until the next call.
  */
-public final class ArchiveCursor implements Closeable {
+public final class ArchiveCursor implements RecordCursor {
   private static final long MARK_GAP_NANOS = 1_000_000L;
 
   private final List<Archive> archives;
@@ -44,6 +43,7 @@ public final class ArchiveCursor implements Closeable {
   }
 
   /** Moves to the next record; false at the end of the last archive. */
+  @Override
   public boolean next() throws IOException {
     while (archiveIndex < archives.size()) {
       Archive archive = archives.get(archiveIndex);
@@ -205,10 +205,12 @@ public final class ArchiveCursor implements Closeable {
     }
   }
 
+  @Override
   public long timestampNanos() {
     return syntheticMark ? markNanos : record.timestampNanos();
   }
 
+  @Override
   public boolean isMark() {
     return syntheticMark || record.isMark();
   }
@@ -219,6 +221,7 @@ public final class ArchiveCursor implements Closeable {
   }
 
   /** The current record; its contents are meaningless on a synthetic mark. */
+  @Override
   public ResultRecord record() {
     return record;
   }
@@ -228,6 +231,7 @@ public final class ArchiveCursor implements Closeable {
     return current;
   }
 
+  @Override
   public ArchiveMetadata metadata() {
     return current.metadata();
   }

@@ -18,6 +18,9 @@ public final class ArchiveMetadata {
   private final List<LabelRecord> labels = new ArrayList<>();
   private final Map<String, MetricDesc> byName = new HashMap<>();
 
+  /** Empty, for a follower to fill as records arrive ({@link MetadataReader#apply}). */
+  public ArchiveMetadata() {}
+
   public MetricDesc desc(int pmid) {
     return descsByPmid.get(pmid);
   }

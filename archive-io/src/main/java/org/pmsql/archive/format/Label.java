@@ -28,6 +28,30 @@ public record Label(
 
   /** Decodes a label from the start of a file; {@code available} bytes of {@code b} are valid. */
   public static Label decode(byte[] b, int available, String file) throws ArchiveFormatException {
+    int expected = lengthOf(b, available, file);
+    if (available < expected) {
+      throw new ArchiveFormatException(file, available, "truncated label");
+    }
+    if (BigEndian.getInt(b, expected - 4) != expected) {
+      throw new ArchiveFormatException(file, expected - 4, "label trailer does not match header");
+    }
+    if (expected == V2_LENGTH) {
+      long start = BigEndian.getInt(b, 12) * 1_000_000_000L + BigEndian.getInt(b, 16) * 1000L;
+      return new Label(2, BigEndian.getInt(b, 8), start, BigEndian.getInt(b, 20),
+          cString(b, 24, 64), cString(b, 88, 40), "");
+    }
+    long start = BigEndian.getSwappedSeconds(b, 12) * 1_000_000_000L + BigEndian.getInt(b, 20);
+    String zoneinfo = cString(b, 548, 256);
+    return new Label(3, BigEndian.getInt(b, 8), start, BigEndian.getInt(b, 24),
+        cString(b, 36, 256), cString(b, 292, 256),
+        zoneinfo.startsWith(":") ? zoneinfo.substring(1) : zoneinfo);
+  }
+
+  /**
+   * The length the label at the start of {@code b} must have, from its magic and version, once
+   * its first 8 bytes are there; how a follower knows whether a growing file's label is whole.
+   */
+  public static int lengthOf(byte[] b, int available, String file) throws ArchiveFormatException {
     if (available < 8) {
       throw new ArchiveFormatException(file, 0, "file too short for a PCP archive label");
     }
@@ -46,22 +70,7 @@ public record Label(
       throw new ArchiveFormatException(
           file, 0, "label length " + length + ", expected " + expected + " for version " + version);
     }
-    if (available < expected) {
-      throw new ArchiveFormatException(file, available, "truncated label");
-    }
-    if (BigEndian.getInt(b, expected - 4) != length) {
-      throw new ArchiveFormatException(file, expected - 4, "label trailer does not match header");
-    }
-    if (version == 2) {
-      long start = BigEndian.getInt(b, 12) * 1_000_000_000L + BigEndian.getInt(b, 16) * 1000L;
-      return new Label(2, BigEndian.getInt(b, 8), start, BigEndian.getInt(b, 20),
-          cString(b, 24, 64), cString(b, 88, 40), "");
-    }
-    long start = BigEndian.getSwappedSeconds(b, 12) * 1_000_000_000L + BigEndian.getInt(b, 20);
-    String zoneinfo = cString(b, 548, 256);
-    return new Label(3, BigEndian.getInt(b, 8), start, BigEndian.getInt(b, 24),
-        cString(b, 36, 256), cString(b, 292, 256),
-        zoneinfo.startsWith(":") ? zoneinfo.substring(1) : zoneinfo);
+    return expected;
   }
 
   public int length() {

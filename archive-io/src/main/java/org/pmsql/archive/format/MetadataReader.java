@@ -16,7 +16,7 @@ public final class MetadataReader {
   static final int TYPE_INDOM_DELTA = 6;
   static final int TYPE_LABEL = 7;
   /** Header, type word, trailer: nothing shorter is a record. */
-  private static final int MIN_RECORD = 12;
+  public static final int MIN_RECORD = 12;
 
   private MetadataReader() {}
 
@@ -25,31 +25,40 @@ public final class MetadataReader {
     ArchiveMetadata metadata = new ArchiveMetadata();
     RecordStream records = new RecordStream(meta, label.length(), MIN_RECORD);
     while (records.next()) {
-      FieldReader r = new FieldReader(records.buffer(), records.recordOffset() + 4,
-          records.recordLength() - 8, meta.name(), records.recordStart() + 4);
-      int type = r.i32();
-      switch (type) {
-        case TYPE_DESC:
-          metadata.addDesc(desc(r));
-          break;
-        case TYPE_INDOM_V2:
-        case TYPE_INDOM:
-        case TYPE_INDOM_DELTA:
-          indom(r, type, metadata);
-          break;
-        case TYPE_LABEL_V2:
-        case TYPE_LABEL:
-          metadata.addLabels(labels(r, type == TYPE_LABEL_V2 ? 2 : 3));
-          break;
-        case TYPE_TEXT:
-          metadata.addText(text(r));
-          break;
-        default:
-          throw new ArchiveFormatException(meta.name(), records.recordStart() + 4,
-              "unknown metadata record type " + type);
-      }
+      apply(metadata, records.buffer(), records.recordOffset(), records.recordLength(),
+          meta.name(), records.recordStart());
     }
     return metadata;
+  }
+
+  /**
+   * Adds one whole .meta record (length words included) to {@code metadata}; how a follower
+   * takes in the records a logger appends.
+   */
+  public static void apply(ArchiveMetadata metadata, byte[] buffer, int offset, int length,
+      String file, long fileOffset) throws ArchiveFormatException {
+    FieldReader r = new FieldReader(buffer, offset + 4, length - 8, file, fileOffset + 4);
+    int type = r.i32();
+    switch (type) {
+      case TYPE_DESC:
+        metadata.addDesc(desc(r));
+        break;
+      case TYPE_INDOM_V2:
+      case TYPE_INDOM:
+      case TYPE_INDOM_DELTA:
+        indom(r, type, metadata);
+        break;
+      case TYPE_LABEL_V2:
+      case TYPE_LABEL:
+        metadata.addLabels(labels(r, type == TYPE_LABEL_V2 ? 2 : 3));
+        break;
+      case TYPE_TEXT:
+        metadata.addText(text(r));
+        break;
+      default:
+        throw new ArchiveFormatException(file, fileOffset + 4,
+            "unknown metadata record type " + type);
+    }
   }
 
   private static MetricDesc desc(FieldReader r) throws ArchiveFormatException {
