@@ -11,9 +11,12 @@ import org.pmsql.archive.format.MetricDesc;
 
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
- * and catalog tables {@code descs}, {@code instances}, {@code labels} and {@code archives}.
+ * {@code live} and {@code "live:<metric>"} for SELECT STREAM, and catalog tables {@code descs}, {@code instances}, {@code labels} and {@code archives}.
  */
 final class HostSchema extends AbstractSchema {
+  /** Names a metric's live table; PCP names never contain ':', so none can collide. */
+  static final String LIVE_PREFIX = "live:";
+
   private final ArchiveSet set;
   private final ArchiveErrors errors;
   private Map<String, Table> tables;
@@ -28,6 +31,7 @@ final class HostSchema extends AbstractSchema {
     if (tables == null) {
       Map<String, Table> map = new LinkedHashMap<>();
       map.put("metrics", new MetricsTable(set, null, errors));
+      map.put("live", new LiveTable(set, null));
       map.put("descs", CatalogTables.descs(set));
       map.put("instances", CatalogTables.instances(set));
       map.put("archives", CatalogTables.archives(set));
@@ -40,6 +44,9 @@ final class HostSchema extends AbstractSchema {
       }
       for (String name : names) {
         map.putIfAbsent(name, new MetricsTable(set, name, errors));
+      }
+      for (String name : names) {
+        map.putIfAbsent(LIVE_PREFIX + name, new LiveTable(set, name));
       }
       tables = map;
     }

@@ -6,10 +6,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.linq4j.Enumerator;
-import org.pmsql.archive.ArchiveCursor;
-import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.RecordCursor;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
@@ -35,17 +33,16 @@ final class MetricRows implements Enumerator<Object> {
   /** How far before a window to look for the values its first rates start from. */
   private static final long RATE_LOOKBACK_NANOS = 15L * 60 * 1_000_000_000L;
 
-  private final ArchiveSet set;
+  private final CursorOpener opener;
   private final ScanSpec spec;
   private final int[] fields;
   private final long lowNanos;
   private final long highNanos;
-  private final AtomicBoolean cancel;
+  private final Runnable stop;
   private final boolean wantsRate;
-  private final ArchiveErrors errors;
   private final Map<MetricDesc, Boolean> wanted = new IdentityHashMap<>();
   private final CounterHistory counters = new CounterHistory();
-  private ArchiveCursor cursor;
+  private RecordCursor cursor;
   private ResultRecord record;
   private ArchiveMetadata metadata;
   private MetricDesc desc;
@@ -55,15 +52,20 @@ final class MetricRows implements Enumerator<Object> {
   private Object current;
   private long unreported;
 
-  MetricRows(ArchiveSet set, ScanSpec spec, int[] fields, long lowNanos, long highNanos,
-      AtomicBoolean cancel, ArchiveErrors errors) {
-    this.errors = errors;
-    this.set = set;
+  /** Where records come from: finished archives, or archives followed as they grow. */
+  interface CursorOpener {
+    /** A cursor at the first record at or after {@code fromNanos} (MIN_VALUE: the very first). */
+    RecordCursor open(long fromNanos) throws IOException;
+  }
+
+  MetricRows(CursorOpener opener, ScanSpec spec, int[] fields, long lowNanos, long highNanos,
+      Runnable stop) {
+    this.opener = opener;
     this.spec = spec;
     this.fields = fields;
     this.lowNanos = lowNanos;
     this.highNanos = highNanos;
-    this.cancel = cancel;
+    this.stop = stop;
     boolean rate = false;
     for (int f : fields) {
       rate |= f == RATE;
@@ -80,14 +82,9 @@ final class MetricRows implements Enumerator<Object> {
   public boolean moveNext() {
     try {
       if (cursor == null) {
-        cursor = set.cursor();
-        cursor.onDamageSkipArchive(errors::add);
         // A rate needs the counter's previous value, from before the window.
-        long from = wantsRate && lowNanos != Long.MIN_VALUE
-            ? lowNanos - RATE_LOOKBACK_NANOS : lowNanos;
-        if (from > set.startNanos()) {
-          cursor.seek(from);
-        }
+        cursor = opener.open(wantsRate && lowNanos != Long.MIN_VALUE
+            ? lowNanos - RATE_LOOKBACK_NANOS : lowNanos);
       }
       while (true) {
         if (desc != null && nextWantedValue()) {
@@ -154,9 +151,7 @@ final class MetricRows implements Enumerator<Object> {
     desc = null;
     if ((++unreported & 1023) == 0) {
       ScanProgress.add(1024);
-      if (cancel != null && cancel.get()) {
-        throw new IllegalStateException("query cancelled");
-      }
+      stop.run();
     }
     if (!cursor.next()) {
       return false;

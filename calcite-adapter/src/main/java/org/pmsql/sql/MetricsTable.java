@@ -1,7 +1,6 @@
 package org.pmsql.sql;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.linq4j.QueryProvider;
@@ -20,6 +19,7 @@ import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.pmsql.archive.ArchiveCursor;
 import org.pmsql.archive.ArchiveSet;
 
 /**
@@ -44,7 +44,12 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
     this.set = set;
     this.errors = errors;
     this.metric = metric;
-    this.columns = metric == null ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}
+    this.columns = columnsOf(metric);
+  }
+
+  /** The long table has every column, a metric's table all but {@code metric}. */
+  static int[] columnsOf(String metric) {
+    return metric == null ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}
         : new int[] {0, 1, 3, 4, 5, 6, 7, 8};
   }
 
@@ -59,6 +64,11 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
 
   @Override
   public RelDataType getRowType(RelDataTypeFactory f) {
+    return rowType(f, columns);
+  }
+
+  /** The SQL types of scan columns ({@link MetricRows} numbers), in the order given. */
+  static RelDataType rowType(RelDataTypeFactory f, int[] columns) {
     RelDataTypeFactory.Builder b = f.builder();
     for (int c : columns) {
       switch (c) {
@@ -101,9 +111,7 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
 
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    ScanSpec spec = metric == null ? ScanSpec.ALL
-        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null, null, null);
-    return new PcpTableScan(context.getCluster(), relOptTable, this, spec);
+    return new PcpTableScan(context.getCluster(), relOptTable, this, ScanSpec.of(metric));
   }
 
   /** Only the planner's own scans read this table; it is never queried as a collection. */
@@ -115,20 +123,23 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
   /** Called by generated code: the rows a pushed-down scan specification selects. */
   public Enumerable<Object> scan(DataContext root, String encodedSpec) {
     ScanSpec spec = ScanSpec.decode(encodedSpec);
-    Long low = ScanSpec.lowest(spec.lower, root, true);
-    Long high = ScanSpec.lowest(spec.upper, root, false);
-    if (low == null || high == null) {
+    long[] window = spec.window(root);
+    if (window == null) {
       return Linq4j.emptyEnumerable();
     }
-    long lowNanos = low == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(low, 1_000_000L);
-    long highNanos = high == Long.MAX_VALUE ? Long.MAX_VALUE
-        : Math.multiplyExact(high, 1_000_000L) + 999_999L;
     int[] fields = spec.fields != null ? spec.fields : columns;
-    AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
+    QueryStop stop = QueryStop.of(root);
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object> enumerator() {
-        return new MetricRows(set, spec, fields, lowNanos, highNanos, cancel, errors);
+        return new MetricRows(from -> {
+          ArchiveCursor cursor = set.cursor();
+          cursor.onDamageSkipArchive(errors::add);
+          if (from > set.startNanos()) {
+            cursor.seek(from);
+          }
+          return cursor;
+        }, spec, fields, window[0], window[1], stop);
       }
     };
   }

@@ -37,18 +37,25 @@ final class PcpFilterTranslator {
   private List<String> instances;
 
   PcpFilterTranslator(PcpTableScan scan) {
-    int[] columns = scanColumns(scan);
+    this(scanColumns(scan), scan.spec);
+  }
+
+  /**
+   * @param columns the scanned row's columns as {@link MetricRows} numbers
+   * @param start what is already pushed
+   */
+  PcpFilterTranslator(int[] columns, ScanSpec start) {
     this.tsColumn = indexOf(columns, MetricRows.TS);
     this.tsNsColumn = indexOf(columns, MetricRows.TS_NS);
     this.metricColumn = indexOf(columns, MetricRows.METRIC);
     this.instColumn = indexOf(columns, MetricRows.INST);
     this.instanceColumn = indexOf(columns, MetricRows.INSTANCE);
-    lower.addAll(scan.spec.lower);
-    upper.addAll(scan.spec.upper);
-    metrics = scan.spec.metrics;
-    prefixes = scan.spec.prefixes;
-    insts = scan.spec.insts;
-    instances = scan.spec.instances;
+    lower.addAll(start.lower);
+    upper.addAll(start.upper);
+    metrics = start.metrics;
+    prefixes = start.prefixes;
+    insts = start.insts;
+    instances = start.instances;
   }
 
   /** The scan's columns, in its output order, as {@link MetricRows} column numbers. */
@@ -66,9 +73,16 @@ final class PcpFilterTranslator {
   }
 
   ScanSpec translate(RexNode condition, int[] fields) {
-    for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
-      if (conjunct instanceof RexCall call) {
-        conjunct(call);
+    return translate(List.of(condition), fields);
+  }
+
+  /** The same for conditions that must all hold, as a filterable table receives them. */
+  ScanSpec translate(List<RexNode> conditions, int[] fields) {
+    for (RexNode condition : conditions) {
+      for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+        if (conjunct instanceof RexCall call) {
+          conjunct(call);
+        }
       }
     }
     return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, fields);

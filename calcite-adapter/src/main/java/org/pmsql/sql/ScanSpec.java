@@ -16,6 +16,12 @@ import org.apache.calcite.DataContext;
 final class ScanSpec {
   static final ScanSpec ALL = new ScanSpec(List.of(), List.of(), null, null, null, null, null);
 
+  /** Every value of one metric, or of all when {@code metric} is null. */
+  static ScanSpec of(String metric) {
+    return metric == null ? ALL
+        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null, null, null);
+  }
+
   final List<TimeBound> lower;
   final List<TimeBound> upper;
   /** Exact metric names; null when not restricted by name. */
@@ -67,7 +73,22 @@ final class ScanSpec {
   }
 
   /** The latest lower bound in ms, or Long.MIN_VALUE; a null parameter gives no rows (null). */
-  static Long lowest(List<TimeBound> bounds, DataContext root, boolean lower) {
+  /**
+   * The scan's time window in nanoseconds, {low, high} inclusive, its bounds evaluated now
+   * (parameters, CURRENT_TIMESTAMP); null when no time can satisfy it.
+   */
+  long[] window(DataContext root) {
+    Long low = lowest(lower, root, true);
+    Long high = lowest(upper, root, false);
+    if (low == null || high == null) {
+      return null;
+    }
+    return new long[] {
+        low == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(low, 1_000_000L),
+        high == Long.MAX_VALUE ? Long.MAX_VALUE : Math.multiplyExact(high, 1_000_000L) + 999_999L};
+  }
+
+  private static Long lowest(List<TimeBound> bounds, DataContext root, boolean lower) {
     long result = lower ? Long.MIN_VALUE : Long.MAX_VALUE;
     for (TimeBound b : bounds) {
       Long v = b.evaluate(root);

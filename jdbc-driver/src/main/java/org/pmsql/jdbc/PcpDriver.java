@@ -12,7 +12,9 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
+import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.RowsOnDemandMeta;
 import org.pmsql.sql.PcpSchemas;
 
 /**
@@ -59,6 +61,11 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       withDefaults.putAll(info);
     }
     return super.connect(url, withDefaults);
+  }
+
+  @Override
+  public Meta createMeta(AvaticaConnection connection) {
+    return RowsOnDemandMeta.create(connection);
   }
 
   @Override

@@ -1,0 +1,194 @@
+package org.pmsql.sqltests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.Pmlogger;
+
+/**
+ * SELECT STREAM over archives a real pmlogger is writing: history first, then live, across
+ * volume switches and a logger restart, each value exactly once compared with what libpcp reads
+ * from the same files afterwards; and a stream ends promptly on cancel or query timeout.
+ */
+class LiveStreamTest {
+  private static final String METRIC = "kernel.all.load";
+
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
+
+  @ParameterizedTest(name = "pmlogger -V {0}")
+  @ValueSource(ints = {2, 3})
+  void historyThenLiveEachValueOnce(int version) throws Exception {
+    Process first = Pmlogger.start(dir, "first", version, 0, 3);
+    String host = awaitRecords(dir.resolve("first"), 4);
+    List<String> rows = Collections.synchronizedList(new ArrayList<>());
+    List<Long> arrivalMillis = Collections.synchronizedList(new ArrayList<>());
+    long started = System.currentTimeMillis();
+    try (Connection c = Sql.connect(dir); Statement s = c.createStatement()) {
+      Thread reader = new Thread(() -> {
+        try (ResultSet rs = s.executeQuery("SELECT STREAM ts_ns, instance, val FROM \"" + host
+            + "\".live WHERE ts > CURRENT_TIMESTAMP - INTERVAL '10' MINUTE AND metric = '"
+            + METRIC + "'")) {
+          while (rs.next()) {
+            rows.add(rs.getLong(1) + " " + rs.getString(2) + " "
+                + Float.floatToIntBits((float) rs.getDouble(3)));
+            arrivalMillis.add(System.currentTimeMillis());
+          }
+        } catch (SQLException ended) {
+          rows.add("ended: " + ended.getMessage());
+        }
+      }, "stream-reader");
+      reader.start();
+      Thread.sleep(4000);
+      first.destroy(); // SIGTERM: pmlogger writes its epilogue and exits
+      assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+      Thread.sleep(1100);
+      Process second = Pmlogger.start(dir, "second", version, 5, 3);
+      assertTrue(second.waitFor(60, TimeUnit.SECONDS), Pmlogger.log(dir, "second"));
+      List<String> expected = libpcpValues(dir, METRIC);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (rows.size() < expected.size() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      long cancelled = System.nanoTime();
+      s.cancel();
+      reader.join(10_000);
+      assertTrue(!reader.isAlive(), "cancel ends the stream");
+      assertTrue(System.nanoTime() - cancelled < TimeUnit.SECONDS.toNanos(3),
+          "cancel took " + (System.nanoTime() - cancelled) / 1e6 + " ms");
+      List<String> values = new ArrayList<>(rows);
+      assertEquals("ended: query cancelled", values.get(values.size() - 1));
+      values.remove(values.size() - 1);
+      Files.write(dir.resolve("expected.txt"), expected);
+      Files.write(dir.resolve("streamed.txt"), values);
+      assertEquals(expected, values, "every value once, in order, as libpcp reads them; diff "
+          + dir.resolve("expected.txt") + " " + dir.resolve("streamed.txt"));
+      assertTrue(arrivalMillis.get(0) - started < 10_000, "first history row came at once");
+    }
+  }
+
+  @Test
+  void withoutATimeBoundStartsAtTheLiveEdgeAndHonoursTheQueryTimeout() throws Exception {
+    Process logger = Pmlogger.start(dir, "edge", 3, 0, 100);
+    try {
+      String host = awaitRecords(dir.resolve("edge"), 3);
+      try (Connection c = Sql.connect(dir); Statement s = c.createStatement()) {
+        s.setQueryTimeout(4);
+        long startedNanos = System.currentTimeMillis() * 1_000_000L;
+        List<Long> times = new ArrayList<>();
+        long began = System.nanoTime();
+        try (ResultSet rs = s.executeQuery("SELECT STREAM ts_ns FROM \"" + host + "\".\"live:"
+            + METRIC + "\"")) {
+          while (rs.next()) {
+            times.add(rs.getLong(1));
+          }
+          fail("a live stream ends only by timeout here");
+        } catch (SQLTimeoutException timedOut) {
+          assertTrue(timedOut.getMessage().contains("timed out"), timedOut.getMessage());
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        assertTrue(seconds >= 3.5 && seconds < 7, "ended after " + seconds + " s");
+        assertTrue(times.size() >= 6, "three values a second for about 4 s: " + times);
+        assertTrue(times.get(0) > startedNanos - 1_100_000_000L, "starts at the live edge");
+      }
+    } finally {
+      logger.destroy();
+      logger.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void liveTablesNeedStreamAndArchiveTablesRefuseIt() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      for (String sql : List.of("SELECT * FROM vm.live", "SELECT STREAM * FROM vm.metrics")) {
+        try {
+          Sql.rows(c, sql);
+          fail(sql);
+        } catch (SQLException expected) {
+          assertTrue(expected.getMessage().contains("stream"), expected.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Waits until pmlogger has written {@code count} records; returns the archive's host. */
+  private static String awaitRecords(Path base, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        Archive archive = Archive.open(base);
+        try (var cursor = new org.pmsql.archive.ArchiveSet(archive.hostname(), List.of(archive))
+            .cursor()) {
+          int n = 0;
+          while (cursor.next()) {
+            n++;
+          }
+          if (n >= count) {
+            return archive.hostname();
+          }
+        }
+      } catch (java.io.IOException notYet) {
+        // the logger is still writing its first records
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("pmlogger wrote fewer than " + count + " records to " + base);
+  }
+
+  /** One metric's values as libpcp reads them: "ts_ns instance floatbits", in record order. */
+  private static List<String> libpcpValues(Path archives, String metric) throws Exception {
+    Path out = Files.createTempFile("oracle", ".txt");
+    try {
+      PcpTools.Result r = PcpTools.run(120, out, PcpTools.oracle().toString(), "dump",
+          archives.toString());
+      assertEquals(0, r.exitCode(), r.output());
+      List<String> values = new ArrayList<>();
+      String pmid = null;
+      String ts = null;
+      boolean wanted = false;
+      for (String line : Files.readAllLines(out)) {
+        String[] f = line.split(" ");
+        switch (f[0]) {
+          case "D" -> {
+            if (List.of(f[6].split(",")).contains(metric)) {
+              pmid = f[1];
+            }
+          }
+          case "R" -> {
+            String[] stamp = f[1].split("\\.");
+            ts = Long.toString(Long.parseLong(stamp[0]) * 1_000_000_000L
+                + Long.parseLong(stamp[1]));
+          }
+          case "S" -> wanted = f[1].equals(pmid);
+          case "V" -> {
+            if (wanted) {
+              values.add(ts + " " + f[2].replace("\\x20", " ") + " "
+                  + (int) Long.parseLong(f[3].substring(1), 16));
+            }
+          }
+          default -> { }
+        }
+      }
+      return values;
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+}
