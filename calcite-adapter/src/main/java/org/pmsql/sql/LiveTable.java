@@ -10,14 +10,12 @@ import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
-import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.Statistic;
-import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.StreamableTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -51,7 +49,7 @@ final class LiveTable extends AbstractTable implements StreamableTable {
   /** Rows come in time order: ts is monotonic, so GROUP BY FLOOR(ts TO ...) can stream. */
   @Override
   public Statistic getStatistic() {
-    return Statistics.of(1e6, List.of(), List.of(RelCollations.of(0)));
+    return MetricsTable.TIME_ORDERED;
   }
 
   @Override
@@ -63,7 +61,7 @@ final class LiveTable extends AbstractTable implements StreamableTable {
    * The unbounded scan itself: Calcite hands it the filters and columns a query needs. It is
    * scannable too because Calcite's stream rule only accepts such tables.
    */
-  private final class Stream extends AbstractTable
+  final class Stream extends AbstractTable
       implements ProjectableFilterableTable, ScannableTable {
     @Override
     public RelDataType getRowType(RelDataTypeFactory f) {

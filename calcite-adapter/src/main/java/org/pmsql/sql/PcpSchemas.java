@@ -3,6 +3,9 @@ package org.pmsql.sql;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.Table;
@@ -15,6 +18,14 @@ import org.pmsql.archive.ArchiveSet;
  */
 public final class PcpSchemas {
   public static final String CATALOG_SCHEMA = "pcp";
+
+  static {
+    // Stream tables are planned by Calcite's own stream rules, not through a scan of ours that
+    // could register rules, so the streaming aggregate joins every planner; it only ever
+    // matches a pmsql live stream.
+    Hook.PLANNER.add(
+        (Consumer<RelOptPlanner>) planner -> planner.addRule(PcpRules.STREAM_AGGREGATE));
+  }
 
   private PcpSchemas() {}
 

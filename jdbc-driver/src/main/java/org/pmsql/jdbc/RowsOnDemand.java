@@ -12,7 +12,7 @@ import org.apache.calcite.linq4j.Enumerator;
 /**
  * The rows of a result, each fetched when the result set's caller asks for it and not before,
  * so a live stream delivers a row as soon as it is logged. A scan stopped by cancel or query
- * timeout, or failed by an archive error, reaches the caller as the SQLException that
+ * timeout, or failed by an archive error or any other, reaches the caller as the SQLException that
  * {@link java.sql.ResultSet#next()} declares rather than as a bare runtime exception.
  */
 public final class RowsOnDemand implements Iterator<Object>, AutoCloseable {
@@ -35,6 +35,8 @@ public final class RowsOnDemand implements Iterator<Object>, AutoCloseable {
             : new SQLException(e.getMessage(), "57014", e));
       } catch (UncheckedIOException e) {
         throw sneaky(new SQLException(e.getMessage(), "58030", e.getCause()));
+      } catch (RuntimeException e) {
+        throw sneaky(new SQLException(e.getMessage(), e));
       }
       fetched = true;
     }

@@ -13,7 +13,11 @@ import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +88,59 @@ class LiveStreamTest {
     }
   }
 
+  /**
+   * A windowed aggregate over live data (three-second windows of ts_ns) emits each window once,
+   * soon after it closes, with libpcp's count, mean and maximum for it.
+   */
+  @Test
+  void windowedAggregateEmitsEachClosedWindowOnce() throws Exception {
+    Process logger = Pmlogger.start(dir, "windows", 3, 0, 100);
+    try {
+      String host = awaitRecords(dir.resolve("windows"), 2);
+      List<String> rows = new ArrayList<>();
+      List<Long> lateMillis = new ArrayList<>();
+      try (Connection c = Sql.connect(dir); Statement s = timeLimited(c.createStatement(), 60);
+          ResultSet rs = s.executeQuery("SELECT STREAM ts_ns / 3000000000 AS w, instance,"
+              + " count(*) AS n, avg(val) AS mean, max(val) AS hi FROM \"" + host + "\".live"
+              + " WHERE ts > CURRENT_TIMESTAMP - INTERVAL '10' MINUTE AND metric = '" + METRIC
+              + "' GROUP BY ts_ns / 3000000000, instance")) {
+        while (rows.size() < 12 && rs.next()) {
+          long window = rs.getLong(1);
+          rows.add(window + " " + rs.getString(2) + " " + rs.getLong(3) + " "
+              + rs.getDouble(4) + " " + rs.getDouble(5));
+          lateMillis.add(System.currentTimeMillis() - (window + 1) * 3000);
+        }
+      }
+      Map<String, double[]> libpcp = new HashMap<>();
+      for (String value : libpcpValues(dir, METRIC)) {
+        String[] f = value.split(" ", 2);
+        int cut = f[1].lastIndexOf(' ');
+        String key = Long.parseLong(f[0]) / 3_000_000_000L + " " + f[1].substring(0, cut);
+        double v = Float.intBitsToFloat(Integer.parseInt(f[1].substring(cut + 1)));
+        double[] acc = libpcp.computeIfAbsent(key, k -> new double[] {0, 0, -Double.MAX_VALUE});
+        acc[0]++;
+        acc[1] += v;
+        acc[2] = Math.max(acc[2], v);
+      }
+      Set<String> windows = new HashSet<>();
+      for (String row : rows) {
+        String[] f = row.split(" ");
+        String key = f[0] + " " + String.join(" ", List.of(f).subList(1, f.length - 3));
+        assertTrue(windows.add(key), "window emitted once: " + row);
+        double[] want = libpcp.get(key);
+        assertEquals((long) want[0], Long.parseLong(f[f.length - 3]), row);
+        assertEquals(want[1] / want[0], Double.parseDouble(f[f.length - 2]), 1e-9, row);
+        assertEquals(want[2], Double.parseDouble(f[f.length - 1]), 0, row);
+      }
+      // each window closes with the next record, about one logging interval after it ends
+      assertTrue(Collections.max(lateMillis.subList(3, lateMillis.size())) < 3000,
+          "ms after window end: " + lateMillis);
+    } finally {
+      logger.destroy();
+      logger.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void withoutATimeBoundStartsAtTheLiveEdgeAndHonoursTheQueryTimeout() throws Exception {
     Process logger = Pmlogger.start(dir, "edge", 3, 0, 100);
@@ -126,6 +183,11 @@ class LiveStreamTest {
         }
       }
     }
+  }
+
+  private static Statement timeLimited(Statement statement, int seconds) throws SQLException {
+    statement.setQueryTimeout(seconds);
+    return statement;
   }
 
   /** Waits until pmlogger has written {@code count} records; returns the archive's host. */

@@ -1,0 +1,226 @@
+package org.pmsql.sql;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * The order-preserving aggregate behind {@link PcpStreamAggregate}: its input arrives ordered
+ * by one group key (the window, e.g. FLOOR(ts TO MINUTE)), so a group is complete as soon as a
+ * row of a later window arrives. Only the open window's groups are held, and each closed
+ * window's rows are emitted at once, in the order their groups first appeared: a live stream
+ * gets one row per window and group, once, shortly after the window ends.
+ */
+public final class WindowAggregation {
+  /** The aggregate functions this operator computes. */
+  enum Function { COUNT, SUM, SUM0, MIN, MAX, AVG }
+
+  /** One aggregate call: its function, argument column (-1 for COUNT(*)), and result kind. */
+  record Call(Function function, int argument, boolean decimal, boolean integer) {}
+
+  private final int windowKey;
+  private final int[] groupKeys;
+  private final List<Call> calls;
+
+  WindowAggregation(int windowKey, int[] groupKeys, List<Call> calls) {
+    this.windowKey = windowKey;
+    this.groupKeys = groupKeys;
+    this.calls = calls;
+  }
+
+  /** Called by generated code: aggregates {@code input} as {@code encoded} describes. */
+  public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, String encoded) {
+    return decode(encoded).over(input);
+  }
+
+  Enumerable<Object[]> over(Enumerable<Object[]> input) {
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        return new Windows(input.enumerator());
+      }
+    };
+  }
+
+  /** Text that generated code carries to {@link #aggregate}. */
+  String encode() {
+    StringBuilder s = new StringBuilder().append(windowKey).append(';');
+    for (int i = 0; i < groupKeys.length; i++) {
+      s.append(i == 0 ? "" : ",").append(groupKeys[i]);
+    }
+    for (Call c : calls) {
+      s.append(';').append(c.function).append(':').append(c.argument).append(':')
+          .append(c.decimal ? 'D' : c.integer ? 'I' : 'F');
+    }
+    return s.toString();
+  }
+
+  static WindowAggregation decode(String text) {
+    String[] parts = text.split(";", -1);
+    int[] keys = parts[1].isEmpty() ? new int[0]
+        : Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray();
+    List<Call> calls = new ArrayList<>();
+    for (int i = 2; i < parts.length; i++) {
+      String[] c = parts[i].split(":");
+      calls.add(new Call(Function.valueOf(c[0]), Integer.parseInt(c[1]), c[2].equals("D"),
+          c[2].equals("I")));
+    }
+    return new WindowAggregation(Integer.parseInt(parts[0]), keys, calls);
+  }
+
+  /** Walks the input, holding the open window's groups; emits a window when it closes. */
+  private final class Windows implements Enumerator<Object[]> {
+    private final Enumerator<Object[]> input;
+    private final Map<List<Object>, Object[]> groups = new LinkedHashMap<>();
+    private Iterator<Map.Entry<List<Object>, Object[]>> emitting;
+    private Object openWindow;
+    private Object[] pending;
+    private Object[] current;
+    private boolean inputDone;
+
+    Windows(Enumerator<Object[]> input) {
+      this.input = input;
+    }
+
+    @Override
+    public Object[] current() {
+      return current;
+    }
+
+    @Override
+    public boolean moveNext() {
+      while (true) {
+        if (emitting != null) {
+          if (emitting.hasNext()) {
+            Map.Entry<List<Object>, Object[]> group = emitting.next();
+            current = result(group.getKey(), group.getValue());
+            return true;
+          }
+          emitting = null;
+          groups.clear();
+          if (pending != null) {
+            add(pending);
+            pending = null;
+          }
+        }
+        if (inputDone) {
+          return false;
+        }
+        if (!input.moveNext()) {
+          inputDone = true;
+          emitting = groups.entrySet().iterator();
+          continue;
+        }
+        Object[] row = input.current();
+        Object window = row[windowKey];
+        if (openWindow != null && !Objects.equals(window, openWindow)) {
+          if (compare(window, openWindow) < 0) {
+            throw new IllegalStateException("GROUP BY over a live stream needs a window key that"
+                + " never goes back, such as FLOOR(ts TO MINUTE); " + window + " came after "
+                + openWindow);
+          }
+          // a later window began: every group of the open one is complete
+          pending = row;
+          emitting = groups.entrySet().iterator();
+          openWindow = window;
+          continue;
+        }
+        openWindow = window;
+        add(row);
+      }
+    }
+
+    private void add(Object[] row) {
+      Object[] key = new Object[groupKeys.length];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = row[groupKeys[i]];
+      }
+      Object[] state = groups.computeIfAbsent(Arrays.asList(key), k -> new Object[calls.size() * 2]);
+      for (int i = 0; i < calls.size(); i++) {
+        accumulate(calls.get(i), state, i * 2, row);
+      }
+    }
+
+    @Override
+    public void reset() {
+      input.reset();
+      groups.clear();
+      emitting = null;
+      openWindow = null;
+      pending = null;
+      inputDone = false;
+    }
+
+    @Override
+    public void close() {
+      input.close();
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b) {
+    return a == null ? -1 : b == null ? 1 : ((Comparable) a).compareTo(b);
+  }
+
+  /** Each call keeps two slots: a running value and a count. */
+  private static void accumulate(Call call, Object[] state, int slot, Object[] row) {
+    Object value = call.argument < 0 ? Boolean.TRUE : row[call.argument];
+    if (value == null) {
+      return;
+    }
+    state[slot + 1] = state[slot + 1] == null ? 1L : (Long) state[slot + 1] + 1;
+    switch (call.function) {
+      case COUNT -> { }
+      case SUM, SUM0, AVG -> state[slot] = add(state[slot], (Number) value, call);
+      case MIN, MAX -> {
+        int order = state[slot] == null ? 0 : compare(value, state[slot]);
+        if (state[slot] == null || (call.function == Function.MIN ? order < 0 : order > 0)) {
+          state[slot] = value;
+        }
+      }
+      default -> throw new IllegalStateException(call.function.name());
+    }
+  }
+
+  private static Object add(Object sum, Number value, Call call) {
+    if (call.function == Function.AVG) {
+      return (sum == null ? 0.0 : (Double) sum) + value.doubleValue();
+    }
+    if (call.decimal) {
+      BigDecimal v = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
+      return sum == null ? v : ((BigDecimal) sum).add(v);
+    }
+    if (call.integer) {
+      return (sum == null ? 0L : (Long) sum) + value.longValue();
+    }
+    return (sum == null ? 0.0 : (Double) sum) + value.doubleValue();
+  }
+
+  private Object[] result(List<Object> key, Object[] state) {
+    Object[] out = new Object[key.size() + calls.size()];
+    for (int i = 0; i < key.size(); i++) {
+      out[i] = key.get(i);
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      Call call = calls.get(i);
+      Object value = state[i * 2];
+      Long count = (Long) state[i * 2 + 1];
+      out[key.size() + i] = switch (call.function) {
+        case COUNT -> count == null ? 0L : count;
+        case SUM0 -> value != null ? value
+            : call.decimal ? BigDecimal.ZERO : call.integer ? (Object) 0L : (Object) 0.0;
+        case AVG -> value == null ? null : (Double) value / count;
+        default -> value;
+      };
+    }
+    return out;
+  }
+}
