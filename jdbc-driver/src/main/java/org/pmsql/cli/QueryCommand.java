@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Parameters;
         "val_text, val_exact, rate), <host>.\"<metric.name>\", <host>.descs, <host>.instances,",
         "<host>.archives; pcp.hosts lists the hosts. Exit status 1 on an error."})
 final class QueryCommand implements Callable<Integer> {
+  private static final Pattern STREAM =
+      Pattern.compile("\\s*SELECT\\s+STREAM\\b", Pattern.CASE_INSENSITIVE);
+
   enum Format { table, csv, json }
 
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
@@ -43,14 +47,16 @@ final class QueryCommand implements Callable<Integer> {
     if (archives != null) {
       props.setProperty(PcpDriver.ARCHIVES, archives);
     }
-    PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
+    boolean streaming = STREAM.matcher(sql).lookingAt();
+    // a stream's rows are shown as they arrive; a finite result is written in large blocks
+    PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), streaming,
         StandardCharsets.UTF_8);
     try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
       Set<String> reported = new HashSet<>();
       reportArchiveErrors(c, reported);
       try (Statement s = c.createStatement(); Progress progress = Progress.start();
           ResultSet rs = s.executeQuery(sql)) {
-        ResultPrinter.forFormat(format.name(), out).print(rs);
+        ResultPrinter.forFormat(format.name(), out, streaming).print(rs);
       }
       out.flush();
       reportArchiveErrors(c, reported);

@@ -18,14 +18,15 @@ abstract class ResultPrinter {
     this.out = out;
   }
 
-  static ResultPrinter forFormat(String format, PrintStream out) {
+  /** With {@code streaming}, every row is printed as soon as it arrives. */
+  static ResultPrinter forFormat(String format, PrintStream out, boolean streaming) {
     switch (format) {
       case "csv":
         return new Csv(out);
       case "json":
         return new JsonLines(out);
       default:
-        return new Table(out);
+        return new Table(out, streaming ? 1 : Table.PAGE);
     }
   }
 
@@ -115,12 +116,18 @@ abstract class ResultPrinter {
     }
   }
 
-  /** Aligned columns; rows are buffered in pages so a long result still starts printing. */
+  /**
+   * Aligned columns; rows are buffered in pages so a long result still starts printing, and a
+   * column only ever widens, so pages line up.
+   */
   static final class Table extends ResultPrinter {
-    private static final int PAGE = 1000;
+    static final int PAGE = 1000;
+    private final int pageSize;
+    private int[] width;
 
-    Table(PrintStream out) {
+    Table(PrintStream out, int pageSize) {
       super(out);
+      this.pageSize = pageSize;
     }
 
     @Override
@@ -145,7 +152,7 @@ abstract class ResultPrinter {
           page.add(row);
           rows++;
         }
-        if (page.size() == PAGE || (!more && (first || !page.isEmpty()))) {
+        if (page.size() == pageSize || (!more && (first || !page.isEmpty()))) {
           printPage(header, page, first);
           first = false;
           page.clear();
@@ -158,9 +165,11 @@ abstract class ResultPrinter {
     }
 
     private void printPage(String[] header, List<String[]> rows, boolean withHeader) {
-      int[] width = new int[header.length];
+      if (width == null) {
+        width = new int[header.length];
+      }
       for (int i = 0; i < header.length; i++) {
-        width[i] = header[i].length();
+        width[i] = Math.max(width[i], header[i].length());
         for (String[] r : rows) {
           width[i] = Math.max(width[i], r[i].length());
         }

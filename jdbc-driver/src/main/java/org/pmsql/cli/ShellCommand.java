@@ -34,7 +34,9 @@ final class ShellCommand implements Callable<Integer> {
         "--showWarnings=false", "--incremental=true", "--maxWidth=200",
         "--isolation=TRANSACTION_NONE",
         // loads table names (hosts' metrics) at connect so that Tab completes them
-        "--fastConnect=false"));
+        "--fastConnect=false",
+        // print rows as they come (SELECT STREAM); widths follow the first row, then widen
+        "--incrementalBufferRows=1"));
     // null input: sqlline opens the system terminal itself (raw mode, so Tab completes);
     // handing it System.in would wrap a plain stream where Tab is just a character
     SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), null, true);

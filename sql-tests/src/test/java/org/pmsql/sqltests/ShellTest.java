@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.archive.Archive;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.Pmlogger;
 
 /** The interactive shell (sqlline) run from the shaded jar, fed statements on its input. */
 class ShellTest {
@@ -62,5 +64,44 @@ class ShellTest {
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
     assertEquals(0, p.exitValue(), out);
     assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
+  }
+
+  /** A live stream prints rows as they are logged; Ctrl-C ends the stream, not the shell. */
+  @Test
+  void streamsLiveRowsAndCtrlCCancelsOnlyTheStream() throws Exception {
+    Path archives = home.resolve("archives");
+    Files.createDirectories(archives);
+    Process logger = Pmlogger.start(archives, "shell", 3, 0, 100);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(archives.resolve("shell.0")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      Thread.sleep(2000);
+      String host = Archive.open(archives.resolve("shell")).hostname();
+      Path driver = PcpTools.repositoryRoot().resolve("sql-tests/src/test/resources/pty-drive.py");
+      Process p = new ProcessBuilder(PcpTools.tool("python3").toString(), driver.toString(), "60",
+          "expect:> $",
+          "send:SELECT STREAM ts_ns, instance, val FROM \"" + host
+              + "\".\"live:kernel.all.load\";\\r",
+          "expect:\\| 1 minute .*\\n(.*\\n)*.*\\| 1 minute ",
+          "send:\\x03",
+          "expect:query cancelled",
+          "send:SELECT 2 AS two;\\r",
+          "expect:\\| 2 +\\|",
+          "send:!quit\\r",
+          "--",
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Duser.home=" + home, "-jar", Sql.shadedJar().toString(), "shell", "--archives",
+          archives.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
+    } finally {
+      logger.destroy();
+      logger.waitFor(20, TimeUnit.SECONDS);
+    }
   }
 }
