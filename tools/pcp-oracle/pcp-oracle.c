@@ -3,6 +3,7 @@
  *
  *   pcp-oracle dump  ARCHIVE           canonical text dump (test oracle)
  *   pcp-oracle bench ARCHIVE [REPEAT]  libpcp fetch-loop timing (benchmark anchor)
+ *   pcp-oracle follow ARCHIVE SECONDS  libpcp tailing a growing archive (benchmark anchor)
  *
  * Build:  gcc -O2 -o pcp-oracle pcp-oracle.c -lpcp
  *
@@ -50,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 /*
  * PMID / pmUnits layout, written out by hand rather than via pmIDStr()
@@ -825,6 +828,52 @@ do_bench(const char *archive, int repeat)
     return 0;
 }
 
+/* ---------------------------------------------------------------- follow */
+
+/*
+ * libpcp's only way to tail an archive: from its end, poll pmFetchArchive
+ * (which rewinds on EOF or a short record) every POLL_MS.  Prints each new
+ * record's delay after its timestamp, then the CPU this process used.
+ */
+#define POLL_MS 10
+
+static int
+do_follow(const char *archive, double seconds)
+{
+    int		ctx, sts;
+    pmResult	*rp;
+    struct timeval end;
+    struct timespec pause = { 0, POLL_MS * 1000000L };
+    double	t0 = now();
+    struct rusage ru;
+
+    if ((ctx = pmNewContext(PM_CONTEXT_ARCHIVE, archive)) < 0)
+	die("pmNewContext", ctx);
+    if ((sts = pmGetArchiveEnd(&end)) < 0)
+	die("pmGetArchiveEnd", sts);
+    end.tv_usec += 1;
+    if ((sts = pmSetMode(PM_MODE_FORW, &end, 0)) < 0)
+	die("pmSetMode", sts);
+    while (now() - t0 < seconds) {
+	while ((sts = pmFetchArchive(&rp)) >= 0) {
+	    struct timespec wall;
+	    clock_gettime(CLOCK_REALTIME, &wall);
+	    printf("lag_ms %.3f\n", (wall.tv_sec - rp->timestamp.tv_sec) * 1e3
+		   + (wall.tv_nsec / 1e6 - rp->timestamp.tv_usec / 1e3));
+	    pmFreeResult(rp);
+	}
+	fflush(stdout);
+	nanosleep(&pause, NULL);
+    }
+    getrusage(RUSAGE_SELF, &ru);
+    printf("cpu_seconds %.3f wall_seconds %.3f\n",
+	   ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+	   + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6, now() - t0);
+    fflush(stdout);
+    pmDestroyContext(ctx);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void
@@ -832,7 +881,8 @@ usage(void)
 {
     fprintf(stderr,
 	    "Usage: pcp-oracle dump ARCHIVE\n"
-	    "       pcp-oracle bench ARCHIVE [REPEAT]\n");
+	    "       pcp-oracle bench ARCHIVE [REPEAT]\n"
+	    "       pcp-oracle follow ARCHIVE SECONDS\n");
     exit(1);
 }
 
@@ -856,6 +906,8 @@ main(int argc, char **argv)
 	usage();
     if (strcmp(argv[1], "dump") == 0 && argc == 3)
 	return do_dump(argv[2]);
+    if (strcmp(argv[1], "follow") == 0 && argc == 4)
+	return do_follow(argv[2], atof(argv[3]));
     if (strcmp(argv[1], "bench") == 0 && (argc == 3 || argc == 4)) {
 	int	repeat = 3;
 	char	*end;
