@@ -14,6 +14,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.StreamableTable;
@@ -50,6 +51,12 @@ final class LiveTable extends AbstractTable implements StreamableTable {
   @Override
   public Statistic getStatistic() {
     return MetricsTable.TIME_ORDERED;
+  }
+
+  /** Listed as a STREAM, not a TABLE, so BI tools do not offer it for ordinary queries. */
+  @Override
+  public Schema.TableType getJdbcTableType() {
+    return Schema.TableType.STREAM;
   }
 
   @Override

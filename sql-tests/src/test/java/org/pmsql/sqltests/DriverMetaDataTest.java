@@ -42,7 +42,16 @@ class DriverMetaDataTest {
         }
       }
       assertTrue(tables.containsAll(List.of("metrics", "descs", "instances", "archives",
-          "kernel.all.load", "network.interface.in.bytes")), tables.toString());
+          "kernel.all.load", "network.interface.in.bytes", "live", "live:kernel.all.load")),
+          tables.toString());
+      List<String> ordinary = new ArrayList<>();
+      try (ResultSet rs = md.getTables(null, "vm", "%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          ordinary.add(rs.getString("TABLE_NAME"));
+        }
+      }
+      assertTrue(ordinary.contains("metrics") && !ordinary.contains("live")
+          && !ordinary.contains("live:kernel.all.load"), "live tables are streams: " + ordinary);
 
       Map<String, Integer> columns = new LinkedHashMap<>();
       try (ResultSet rs = md.getColumns(null, "vm", "metrics", "%")) {

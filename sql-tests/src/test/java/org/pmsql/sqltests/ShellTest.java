@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +43,7 @@ class ShellTest {
   /** At a real terminal: Tab completes metric tables, Ctrl-C at the prompt keeps the shell. */
   @Test
   void completesNamesAndSurvivesCtrlCAtATerminal() throws Exception {
-    Path driver = PcpTools.repositoryRoot().resolve("sql-tests/src/test/resources/pty-drive.py");
-    Process p = new ProcessBuilder(PcpTools.tool("python3").toString(), driver.toString(), "60",
+    String out = shellOnTerminal(Sql.sample(),
         "expect:> $",
         "send:SELECT count(*) AS n FROM vm.\"kernel.all.l\\t",
         "expect:vm\\.\"kernel\\.all\\.load\"",
@@ -54,15 +55,7 @@ class ShellTest {
         "expect:> $",
         "send:SELECT 2 AS two;\\r",
         "expect:\\| 2 +\\|",
-        "send:!quit\\r",
-        "--",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Duser.home=" + home, "-jar", Sql.shadedJar().toString(), "shell", "--archives",
-        Sql.sample().toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
-    assertEquals(0, p.exitValue(), out);
+        "send:!quit\\r");
     assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
   }
 
@@ -79,8 +72,7 @@ class ShellTest {
       }
       Thread.sleep(2000);
       String host = Archive.open(archives.resolve("shell")).hostname();
-      Path driver = PcpTools.repositoryRoot().resolve("sql-tests/src/test/resources/pty-drive.py");
-      Process p = new ProcessBuilder(PcpTools.tool("python3").toString(), driver.toString(), "60",
+      String out = shellOnTerminal(archives,
           "expect:> $",
           "send:SELECT STREAM ts_ns, instance, val FROM \"" + host
               + "\".\"live:kernel.all.load\";\\r",
@@ -89,19 +81,30 @@ class ShellTest {
           "expect:query cancelled",
           "send:SELECT 2 AS two;\\r",
           "expect:\\| 2 +\\|",
-          "send:!quit\\r",
-          "--",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Duser.home=" + home, "-jar", Sql.shadedJar().toString(), "shell", "--archives",
-          archives.toString())
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
-      assertEquals(0, p.exitValue(), out);
+          "send:!quit\\r");
       assertTrue(!out.contains("\tat org."), "no stack traces: " + out);
     } finally {
       logger.destroy();
       logger.waitFor(20, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Runs the shaded jar's shell over {@code archives} on a pseudo-terminal, taking the
+   * pty-drive.py steps; returns what the terminal showed, after checking every step was met.
+   */
+  private String shellOnTerminal(Path archives, String... steps) throws Exception {
+    Path driver = PcpTools.repositoryRoot().resolve("sql-tests/src/test/resources/pty-drive.py");
+    List<String> command = new ArrayList<>(List.of(PcpTools.tool("python3").toString(),
+        driver.toString(), "60"));
+    command.addAll(List.of(steps));
+    command.addAll(List.of("--",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=" + home, "-jar", Sql.shadedJar().toString(), "shell", "--archives",
+        archives.toString()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "pty-drive did not finish");
+    assertEquals(0, p.exitValue(), out);
+    return out;
   }
 }
