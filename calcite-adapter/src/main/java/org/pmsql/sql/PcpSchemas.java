@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.util.Holder;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.Table;
@@ -25,6 +27,12 @@ public final class PcpSchemas {
     // matches a pmsql live stream.
     Hook.PLANNER.add(
         (Consumer<RelOptPlanner>) planner -> planner.addRule(PcpRules.STREAM_AGGREGATE));
+    // GROUP BY TUMBLE needs a rewrite before planning; the same holds for any Calcite query.
+    Hook.PROGRAM.add((Consumer<Holder<Program>>) program -> {
+      if (program.get() == null) {
+        program.set(TumbleRewrite.PROGRAM);
+      }
+    });
   }
 
   private PcpSchemas() {}

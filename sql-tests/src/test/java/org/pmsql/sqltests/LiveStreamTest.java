@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.PcpTools;
@@ -89,21 +90,27 @@ class LiveStreamTest {
   }
 
   /**
-   * A windowed aggregate over live data (three-second windows of ts_ns) emits each window once,
-   * soon after it closes, with libpcp's count, mean and maximum for it.
+   * A windowed aggregate over live data (three-second windows, as ts_ns / n and as TUMBLE)
+   * emits each window once, soon after it closes, with libpcp's count, mean and maximum for it.
    */
-  @Test
-  void windowedAggregateEmitsEachClosedWindowOnce() throws Exception {
+  @ParameterizedTest(name = "GROUP BY {1}")
+  @CsvSource(delimiter = '|', value = {
+    "ts_ns / 3000000000 | ts_ns / 3000000000",
+    "TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TUMBLE_START(ts, INTERVAL '3' SECOND))"
+        + " / 3 | TUMBLE(ts, INTERVAL '3' SECOND)",
+  })
+  void windowedAggregateEmitsEachClosedWindowOnce(String windowNumber, String groupBy)
+      throws Exception {
     Process logger = Pmlogger.start(dir, "windows", 3, 0, 100);
     try {
       String host = awaitRecords(dir.resolve("windows"), 2);
       List<String> rows = new ArrayList<>();
       List<Long> lateMillis = new ArrayList<>();
       try (Connection c = Sql.connect(dir); Statement s = timeLimited(c.createStatement(), 60);
-          ResultSet rs = s.executeQuery("SELECT STREAM ts_ns / 3000000000 AS w, instance,"
+          ResultSet rs = s.executeQuery("SELECT STREAM " + windowNumber + " AS w, instance,"
               + " count(*) AS n, avg(val) AS mean, max(val) AS hi FROM \"" + host + "\".live"
               + " WHERE ts > CURRENT_TIMESTAMP - INTERVAL '10' MINUTE AND metric = '" + METRIC
-              + "' GROUP BY ts_ns / 3000000000, instance")) {
+              + "' GROUP BY " + groupBy + ", instance")) {
         while (rows.size() < 12 && rs.next()) {
           long window = rs.getLong(1);
           rows.add(window + " " + rs.getString(2) + " " + rs.getLong(3) + " "

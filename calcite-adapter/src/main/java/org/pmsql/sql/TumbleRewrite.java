@@ -1,0 +1,74 @@
+package org.pmsql.sql;
+
+import java.math.BigDecimal;
+import java.util.List;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+
+/**
+ * Makes {@code GROUP BY TUMBLE(ts, INTERVAL ...)} run: Calcite validates and plans it but has
+ * no code for the {@code $TUMBLE} group key it leaves in a projection. This rewrites that key
+ * into arithmetic it can generate, the window's start: {@code ts - MOD(ts - align, size)} on
+ * the timestamp's milliseconds. Applied to the logical plan before Calcite's own optimisation.
+ */
+final class TumbleRewrite extends RelRule<PcpRules.RuleConfig> {
+  /** This rewrite, then Calcite's standard optimisation program. */
+  static final Program PROGRAM = Programs.sequence(
+      Programs.hep(List.of(new PcpRules.RuleConfig(
+          b -> b.operand(LogicalProject.class).predicate(TumbleRewrite::hasTumble).anyInputs(),
+          "PcpTumbleRewrite", TumbleRewrite::new).toRule()),
+          true, DefaultRelMetadataProvider.INSTANCE),
+      Programs.standard());
+
+  TumbleRewrite(PcpRules.RuleConfig config) {
+    super(config);
+  }
+
+  private static boolean hasTumble(LogicalProject project) {
+    return RexUtil.find(SqlKind.TUMBLE).inProject(project);
+  }
+
+  @Override
+  public void onMatch(RelOptRuleCall call) {
+    LogicalProject project = call.rel(0);
+    RexBuilder rex = project.getCluster().getRexBuilder();
+    List<RexNode> exprs = new RexShuttle() {
+      @Override
+      public RexNode visitCall(RexCall tumble) {
+        if (tumble.getOperator() != SqlStdOperatorTable.TUMBLE_OLD) {
+          return super.visitCall(tumble);
+        }
+        return windowStart(rex, tumble);
+      }
+    }.apply(project.getProjects());
+    call.transformTo(project.copy(project.getTraitSet(), project.getInput(), exprs,
+        project.getRowType()));
+  }
+
+  private static RexNode windowStart(RexBuilder rex, RexCall tumble) {
+    RelDataType bigint = rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT);
+    RexNode noOverflowCheck = rex.makeLiteral(false);
+    RexNode millis = rex.makeReinterpretCast(bigint, tumble.getOperands().get(0), noOverflowCheck);
+    RexNode size = rex.makeReinterpretCast(bigint, tumble.getOperands().get(1), noOverflowCheck);
+    RexNode align = tumble.getOperands().size() > 2
+        ? rex.makeReinterpretCast(bigint, tumble.getOperands().get(2), noOverflowCheck)
+        : rex.makeExactLiteral(BigDecimal.ZERO, bigint);
+    RexNode offset = rex.makeCall(SqlStdOperatorTable.MOD,
+        rex.makeCall(SqlStdOperatorTable.MINUS, millis, align), size);
+    RexNode start = rex.makeCall(SqlStdOperatorTable.MINUS, millis, offset);
+    return rex.makeReinterpretCast(tumble.getType(), start, noOverflowCheck);
+  }
+}
