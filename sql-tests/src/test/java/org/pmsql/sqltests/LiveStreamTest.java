@@ -178,6 +178,36 @@ class LiveStreamTest {
     }
   }
 
+  /** Closing a stream's result set lets go of the archive files and the directory watch. */
+  @Test
+  void closingTheResultSetReleasesFilesAndWatches() throws Exception {
+    Process logger = Pmlogger.start(dir, "close", 3, 0, 100);
+    try {
+      String host = awaitRecords(dir.resolve("close"), 2);
+      try (Connection c = Sql.connect(dir)) {
+        long before = openFiles();
+        for (int i = 0; i < 5; i++) {
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+              "SELECT STREAM ts_ns FROM \"" + host + "\".live WHERE ts > CURRENT_TIMESTAMP"
+                  + " - INTERVAL '1' MINUTE")) {
+            assertTrue(rs.next());
+            assertTrue(openFiles() > before, "a stream holds files while open");
+          }
+        }
+        assertEquals(before, openFiles(), "files and watches after five closed streams");
+      }
+    } finally {
+      logger.destroy();
+      logger.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long openFiles() throws Exception {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   @Test
   void liveTablesNeedStreamAndArchiveTablesRefuseIt() throws Exception {
     try (Connection c = Sql.connect(Sql.sample())) {
