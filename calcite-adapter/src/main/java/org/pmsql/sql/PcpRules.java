@@ -11,6 +11,7 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.hep.HepRelVertex;
 import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollations;
@@ -18,6 +19,7 @@ import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.hint.RelHint;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.rel.core.Aggregate;
@@ -244,6 +246,18 @@ final class PcpRules {
           return;
         }
       }
+      RelTraitSet enumerable = aggregate.getTraitSet().replace(EnumerableConvention.INSTANCE);
+      RelHint hop = HopRewrite.hint(aggregate);
+      if (hop != null) {
+        call.transformTo(new PcpStreamAggregate(aggregate.getCluster(), enumerable,
+            convert(input, input.getTraitSet().replace(EnumerableConvention.INSTANCE)
+                .replace(RelCollations.EMPTY)),
+            aggregate.getGroupSet(), aggregate.getAggCallList(),
+            Integer.parseInt(hop.kvOptions.get(HopRewrite.KEY)),
+            Long.parseLong(hop.kvOptions.get(HopRewrite.SLIDE)),
+            Long.parseLong(hop.kvOptions.get(HopRewrite.SIZE))));
+        return;
+      }
       Integer window = null;
       for (RelCollation collation : call.getMetadataQuery().collations(input)) {
         List<RelFieldCollation> fields = collation.getFieldCollations();
@@ -266,13 +280,12 @@ final class PcpRules {
       if (window == null) {
         return;
       }
-      RelTraitSet enumerable = aggregate.getTraitSet().replace(EnumerableConvention.INSTANCE);
       call.transformTo(new PcpStreamAggregate(aggregate.getCluster(), enumerable,
           // the stream is in time order by nature; demanding the collation as a physical
           // trait would leave no implementation that can promise it
           convert(input, input.getTraitSet().replace(EnumerableConvention.INSTANCE)
               .replace(RelCollations.EMPTY)),
-          aggregate.getGroupSet(), aggregate.getAggCallList(), window));
+          aggregate.getGroupSet(), aggregate.getAggCallList(), window, 0, 0));
     }
 
     /** Whether any equivalent of {@code rel} streams a pmsql live table. */
@@ -299,7 +312,7 @@ final class PcpRules {
       return false;
     }
 
-    private static boolean readsLiveTable(RelNode rel, Set<RelNode> seen) {
+    static boolean readsLiveTable(RelNode rel, Set<RelNode> seen) {
       if (!seen.add(rel)) {
         return false;
       }
@@ -307,7 +320,9 @@ final class PcpRules {
         return scan.getTable().unwrap(LiveTable.class) != null
             || scan.getTable().unwrap(LiveTable.Stream.class) != null;
       }
-      List<RelNode> next = rel instanceof RelSubset subset ? subset.getRelList() : rel.getInputs();
+      List<RelNode> next = rel instanceof RelSubset subset ? subset.getRelList()
+          : rel instanceof HepRelVertex vertex ? List.of(vertex.getCurrentRel())
+          : rel.getInputs();
       for (RelNode input : next) {
         if (readsLiveTable(input, seen)) {
           return true;

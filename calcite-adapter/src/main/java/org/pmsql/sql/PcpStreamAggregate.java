@@ -29,17 +29,27 @@ import org.apache.calcite.util.ImmutableBitSet;
  */
 final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
   private final int windowKey;
+  private final long hopSlideMillis;
+  private final long hopSizeMillis;
   private final WindowAggregation aggregation;
 
+  /**
+   * @param windowKey the input column of the window; with HOP (a non-zero size) it holds the
+   *     start of the row's slide-long slot
+   */
   PcpStreamAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input,
-      ImmutableBitSet groupSet, List<AggregateCall> aggCalls, int windowKey) {
+      ImmutableBitSet groupSet, List<AggregateCall> aggCalls, int windowKey,
+      long hopSlideMillis, long hopSizeMillis) {
     super(cluster, traits, List.of(), input, groupSet, null, aggCalls);
     this.windowKey = windowKey;
+    this.hopSlideMillis = hopSlideMillis;
+    this.hopSizeMillis = hopSizeMillis;
     List<WindowAggregation.Call> calls = new ArrayList<>();
     for (AggregateCall call : aggCalls) {
       calls.add(call(call));
     }
-    this.aggregation = new WindowAggregation(windowKey, groupSet.toArray(), calls);
+    this.aggregation = new WindowAggregation(windowKey, groupSet.toArray(), calls,
+        hopSlideMillis, hopSizeMillis);
   }
 
   /** What this operator computes for an aggregate call, or null when it cannot. */
@@ -76,15 +86,17 @@ final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
   @Override
   public Aggregate copy(RelTraitSet traitSet, RelNode input, ImmutableBitSet groupSet,
       List<ImmutableBitSet> groupSets, List<AggregateCall> aggCalls) {
-    return new PcpStreamAggregate(getCluster(), traitSet, input, groupSet, aggCalls, windowKey);
+    return new PcpStreamAggregate(getCluster(), traitSet, input, groupSet, aggCalls, windowKey,
+        hopSlideMillis, hopSizeMillis);
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).item("window", windowKey);
+    return super.explainTerms(pw).item("window", windowKey)
+        .itemIf("hop", hopSlideMillis + "/" + hopSizeMillis + "ms", hopSizeMillis > 0);
   }
 
-  /** Holds one window, not the whole input, and emits as it goes: far cheaper over a stream. */
+  /** Holds open windows, not the whole input, and emits as it goes: far cheaper over a stream. */
   @Override
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     RelOptCost cost = super.computeSelfCost(planner, mq);

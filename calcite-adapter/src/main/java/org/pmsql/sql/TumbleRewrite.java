@@ -25,11 +25,11 @@ import org.apache.calcite.tools.Programs;
  * the timestamp's milliseconds. Applied to the logical plan before Calcite's own optimisation.
  */
 final class TumbleRewrite extends RelRule<PcpRules.RuleConfig> {
-  /** This rewrite, then Calcite's standard optimisation program. */
+  /** This rewrite and {@link HopRewrite}, then Calcite's standard optimisation program. */
   static final Program PROGRAM = Programs.sequence(
       Programs.hep(List.of(new PcpRules.RuleConfig(
           b -> b.operand(LogicalProject.class).predicate(TumbleRewrite::hasTumble).anyInputs(),
-          "PcpTumbleRewrite", TumbleRewrite::new).toRule()),
+          "PcpTumbleRewrite", TumbleRewrite::new).toRule(), HopRewrite.RULE),
           true, DefaultRelMetadataProvider.INSTANCE),
       Programs.standard());
 
@@ -59,16 +59,27 @@ final class TumbleRewrite extends RelRule<PcpRules.RuleConfig> {
   }
 
   private static RexNode windowStart(RexBuilder rex, RexCall tumble) {
+    List<RexNode> operands = tumble.getOperands();
+    return windowStart(rex, operands.get(0), operands.get(1),
+        operands.size() > 2 ? operands.get(2) : null, tumble.getType());
+  }
+
+  /**
+   * The start of the {@code size}-long window (aligned to {@code align}, or to the epoch when
+   * null) that timestamp {@code ts} falls in, as arithmetic on milliseconds.
+   */
+  static RexNode windowStart(RexBuilder rex, RexNode ts, RexNode size, RexNode align,
+      RelDataType type) {
     RelDataType bigint = rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT);
     RexNode noOverflowCheck = rex.makeLiteral(false);
-    RexNode millis = rex.makeReinterpretCast(bigint, tumble.getOperands().get(0), noOverflowCheck);
-    RexNode size = rex.makeReinterpretCast(bigint, tumble.getOperands().get(1), noOverflowCheck);
-    RexNode align = tumble.getOperands().size() > 2
-        ? rex.makeReinterpretCast(bigint, tumble.getOperands().get(2), noOverflowCheck)
+    RexNode millis = rex.makeReinterpretCast(bigint, ts, noOverflowCheck);
+    RexNode sizeMillis = rex.makeReinterpretCast(bigint, size, noOverflowCheck);
+    RexNode alignMillis = align != null
+        ? rex.makeReinterpretCast(bigint, align, noOverflowCheck)
         : rex.makeExactLiteral(BigDecimal.ZERO, bigint);
     RexNode offset = rex.makeCall(SqlStdOperatorTable.MOD,
-        rex.makeCall(SqlStdOperatorTable.MINUS, millis, align), size);
+        rex.makeCall(SqlStdOperatorTable.MINUS, millis, alignMillis), sizeMillis);
     RexNode start = rex.makeCall(SqlStdOperatorTable.MINUS, millis, offset);
-    return rex.makeReinterpretCast(tumble.getType(), start, noOverflowCheck);
+    return rex.makeReinterpretCast(type, start, noOverflowCheck);
   }
 }

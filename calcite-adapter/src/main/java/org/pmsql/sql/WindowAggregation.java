@@ -1,23 +1,24 @@
 package org.pmsql.sql;
 
 import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
  * The order-preserving aggregate behind {@link PcpStreamAggregate}: its input arrives ordered
- * by one group key (the window, e.g. FLOOR(ts TO MINUTE)), so a group is complete as soon as a
- * row of a later window arrives. Only the open window's groups are held, and each closed
- * window's rows are emitted at once, in the order their groups first appeared: a live stream
- * gets one row per window and group, once, shortly after the window ends.
+ * by one group key (the window, e.g. FLOOR(ts TO MINUTE) or TUMBLE's start), so a group is
+ * complete as soon as a row of a later window arrives; with HOP a row falls in several
+ * overlapping windows, each complete once a row lies past its end. Only open windows' groups
+ * are held, and each closed window's rows are emitted at once, in the order their groups first
+ * appeared: a live stream gets one row per window and group, once, shortly after it ends.
  */
 public final class WindowAggregation {
   /** The aggregate functions this operator computes. */
@@ -29,11 +30,17 @@ public final class WindowAggregation {
   private final int windowKey;
   private final int[] groupKeys;
   private final List<Call> calls;
+  /** For HOP: the window key holds the row's slot start; each row is in size/slide windows. */
+  private final long hopSlideMillis;
+  private final long hopSizeMillis;
 
-  WindowAggregation(int windowKey, int[] groupKeys, List<Call> calls) {
+  WindowAggregation(int windowKey, int[] groupKeys, List<Call> calls, long hopSlideMillis,
+      long hopSizeMillis) {
     this.windowKey = windowKey;
     this.groupKeys = groupKeys;
     this.calls = calls;
+    this.hopSlideMillis = hopSlideMillis;
+    this.hopSizeMillis = hopSizeMillis;
   }
 
   /** Called by generated code: aggregates {@code input} as {@code encoded} describes. */
@@ -52,7 +59,8 @@ public final class WindowAggregation {
 
   /** Text that generated code carries to {@link #aggregate}. */
   String encode() {
-    StringBuilder s = new StringBuilder().append(windowKey).append(';');
+    StringBuilder s = new StringBuilder().append(windowKey).append(',').append(hopSlideMillis)
+        .append(',').append(hopSizeMillis).append(';');
     for (int i = 0; i < groupKeys.length; i++) {
       s.append(i == 0 ? "" : ",").append(groupKeys[i]);
     }
@@ -73,16 +81,20 @@ public final class WindowAggregation {
       calls.add(new Call(Function.valueOf(c[0]), Integer.parseInt(c[1]), c[2].equals("D"),
           c[2].equals("I")));
     }
-    return new WindowAggregation(Integer.parseInt(parts[0]), keys, calls);
+    String[] window = parts[0].split(",");
+    return new WindowAggregation(Integer.parseInt(window[0]), keys, calls,
+        Long.parseLong(window[1]), Long.parseLong(window[2]));
   }
 
-  /** Walks the input, holding the open window's groups; emits a window when it closes. */
+  /**
+   * Walks the input holding the open windows' groups, ordered by window; emits a window's rows
+   * once a row shows it has closed.
+   */
   private final class Windows implements Enumerator<Object[]> {
     private final Enumerator<Object[]> input;
-    private final Map<List<Object>, Object[]> groups = new LinkedHashMap<>();
-    private Iterator<Map.Entry<List<Object>, Object[]>> emitting;
-    private Object openWindow;
-    private Object[] pending;
+    private final TreeMap<Object, Map<List<Object>, Object[]>> open = new TreeMap<>();
+    private final ArrayDeque<Object[]> closed = new ArrayDeque<>();
+    private Object lastWindow;
     private Object[] current;
     private boolean inputDone;
 
@@ -97,53 +109,66 @@ public final class WindowAggregation {
 
     @Override
     public boolean moveNext() {
-      while (true) {
-        if (emitting != null) {
-          if (emitting.hasNext()) {
-            Map.Entry<List<Object>, Object[]> group = emitting.next();
-            current = result(group.getKey(), group.getValue());
-            return true;
-          }
-          emitting = null;
-          groups.clear();
-          if (pending != null) {
-            add(pending);
-            pending = null;
-          }
-        }
+      while (closed.isEmpty()) {
         if (inputDone) {
           return false;
         }
         if (!input.moveNext()) {
           inputDone = true;
-          emitting = groups.entrySet().iterator();
+          closeWindows(null);
           continue;
         }
         Object[] row = input.current();
         Object window = row[windowKey];
-        if (openWindow != null && !Objects.equals(window, openWindow)) {
-          if (compare(window, openWindow) < 0) {
-            throw new IllegalStateException("GROUP BY over a live stream needs a window key that"
-                + " never goes back, such as FLOOR(ts TO MINUTE); " + window + " came after "
-                + openWindow);
-          }
-          // a later window began: every group of the open one is complete
-          pending = row;
-          emitting = groups.entrySet().iterator();
-          openWindow = window;
-          continue;
+        if (lastWindow != null && compare(window, lastWindow) < 0) {
+          throw new IllegalStateException("GROUP BY over a live stream needs a window key that"
+              + " never goes back, such as FLOOR(ts TO MINUTE); " + window + " came after "
+              + lastWindow);
         }
-        openWindow = window;
-        add(row);
+        lastWindow = window;
+        closeWindows(window);
+        add(row, window);
+      }
+      current = closed.poll();
+      return true;
+    }
+
+    /**
+     * Moves every window that a row in window (or hop slot) {@code now} shows complete to the
+     * output, earliest first; all of them at the end of the input ({@code now} null).
+     */
+    private void closeWindows(Object now) {
+      while (!open.isEmpty()) {
+        Object start = open.firstKey();
+        boolean complete = now == null || (hopSizeMillis == 0 ? compare(start, now) < 0
+            : (Long) start + hopSizeMillis <= (Long) now);
+        if (!complete) {
+          return;
+        }
+        open.pollFirstEntry().getValue()
+            .forEach((key, state) -> closed.add(result(key, state)));
       }
     }
 
-    private void add(Object[] row) {
+    /** Adds a row to its window, or with HOP to every window its slot lies in. */
+    private void add(Object[] row, Object window) {
+      if (hopSizeMillis == 0) {
+        addTo(window, row);
+        return;
+      }
+      long slot = (Long) window;
+      for (long start = slot; start > slot - hopSizeMillis; start -= hopSlideMillis) {
+        addTo(start, row);
+      }
+    }
+
+    private void addTo(Object window, Object[] row) {
       Object[] key = new Object[groupKeys.length];
       for (int i = 0; i < key.length; i++) {
-        key[i] = row[groupKeys[i]];
+        key[i] = groupKeys[i] == windowKey ? window : row[groupKeys[i]];
       }
-      Object[] state = groups.computeIfAbsent(Arrays.asList(key), k -> new Object[calls.size() * 2]);
+      Object[] state = open.computeIfAbsent(window, w -> new LinkedHashMap<>())
+          .computeIfAbsent(Arrays.asList(key), k -> new Object[calls.size() * 2]);
       for (int i = 0; i < calls.size(); i++) {
         accumulate(calls.get(i), state, i * 2, row);
       }
@@ -152,10 +177,9 @@ public final class WindowAggregation {
     @Override
     public void reset() {
       input.reset();
-      groups.clear();
-      emitting = null;
-      openWindow = null;
-      pending = null;
+      open.clear();
+      closed.clear();
+      lastWindow = null;
       inputDone = false;
     }
 

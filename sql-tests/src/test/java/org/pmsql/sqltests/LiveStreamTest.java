@@ -90,17 +90,20 @@ class LiveStreamTest {
   }
 
   /**
-   * A windowed aggregate over live data (three-second windows, as ts_ns / n and as TUMBLE)
-   * emits each window once, soon after it closes, with libpcp's count, mean and maximum for it.
+   * A windowed aggregate over live data (windows numbered in three-second slots: ts_ns / n,
+   * TUMBLE, and HOP windows two slots long) emits each window once, soon after it closes, with
+   * libpcp's count, mean and maximum for it.
    */
   @ParameterizedTest(name = "GROUP BY {1}")
   @CsvSource(delimiter = '|', value = {
-    "ts_ns / 3000000000 | ts_ns / 3000000000",
+    "ts_ns / 3000000000 | ts_ns / 3000000000 | 1",
     "TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TUMBLE_START(ts, INTERVAL '3' SECOND))"
-        + " / 3 | TUMBLE(ts, INTERVAL '3' SECOND)",
+        + " / 3 | TUMBLE(ts, INTERVAL '3' SECOND) | 1",
+    "TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', HOP_START(ts, INTERVAL '3' SECOND,"
+        + " INTERVAL '6' SECOND)) / 3 | HOP(ts, INTERVAL '3' SECOND, INTERVAL '6' SECOND) | 2",
   })
-  void windowedAggregateEmitsEachClosedWindowOnce(String windowNumber, String groupBy)
-      throws Exception {
+  void windowedAggregateEmitsEachClosedWindowOnce(String windowNumber, String groupBy,
+      int slotsPerWindow) throws Exception {
     Process logger = Pmlogger.start(dir, "windows", 3, 0, 100);
     try {
       String host = awaitRecords(dir.resolve("windows"), 2);
@@ -115,19 +118,21 @@ class LiveStreamTest {
           long window = rs.getLong(1);
           rows.add(window + " " + rs.getString(2) + " " + rs.getLong(3) + " "
               + rs.getDouble(4) + " " + rs.getDouble(5));
-          lateMillis.add(System.currentTimeMillis() - (window + 1) * 3000);
+          lateMillis.add(System.currentTimeMillis() - (window + slotsPerWindow) * 3000);
         }
       }
       Map<String, double[]> libpcp = new HashMap<>();
       for (String value : libpcpValues(dir, METRIC)) {
         String[] f = value.split(" ", 2);
         int cut = f[1].lastIndexOf(' ');
-        String key = Long.parseLong(f[0]) / 3_000_000_000L + " " + f[1].substring(0, cut);
         double v = Float.intBitsToFloat(Integer.parseInt(f[1].substring(cut + 1)));
-        double[] acc = libpcp.computeIfAbsent(key, k -> new double[] {0, 0, -Double.MAX_VALUE});
-        acc[0]++;
-        acc[1] += v;
-        acc[2] = Math.max(acc[2], v);
+        for (int k = 0; k < slotsPerWindow; k++) {
+          String key = (Long.parseLong(f[0]) / 3_000_000_000L - k) + " " + f[1].substring(0, cut);
+          double[] acc = libpcp.computeIfAbsent(key, x -> new double[] {0, 0, -Double.MAX_VALUE});
+          acc[0]++;
+          acc[1] += v;
+          acc[2] = Math.max(acc[2], v);
+        }
       }
       Set<String> windows = new HashSet<>();
       for (String row : rows) {
