@@ -1,5 +1,6 @@
 package org.pmsql.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,11 @@ public final class Pmsql implements Runnable {
 
   /** Runs a command line and returns its exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
-    return new CommandLine(new Pmsql()).execute(args);
+    CommandLine commandLine = new CommandLine(new Pmsql());
+    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
+      commandLine.addSubcommand(extra);
+    }
+    return commandLine.execute(args);
   }
 
   /** Without a subcommand, the interactive shell over PCP's archive directory. */

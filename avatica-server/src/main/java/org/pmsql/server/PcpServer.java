@@ -1,0 +1,93 @@
+package org.pmsql.server;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.avatica.remote.Driver;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.server.HttpServer;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.pmsql.jdbc.PcpDriver;
+
+/**
+ * The jdbc:pcp: schemas served over Avatica's HTTP protocol, read-only, with the server's
+ * connection settings pinned. Without users it listens on loopback only; with a users file
+ * (Jetty's realm format, {@code name: password[,role...]}) it requires BASIC or DIGEST
+ * authentication, and with a keystore it speaks TLS.
+ */
+public final class PcpServer implements AutoCloseable {
+  /** What to serve and how; null fields are off. */
+  public record Settings(String archives, int port, Path users, boolean digest,
+      Path keystore, String keystorePassword, Path truststore, String truststorePassword,
+      Driver.Serialization serialization) {}
+
+  private final HttpServer http;
+
+  private PcpServer(HttpServer http) {
+    this.http = http;
+  }
+
+  public static PcpServer start(Settings settings) throws SQLException {
+    Properties pinned = new Properties();
+    if (settings.archives() != null) {
+      pinned.setProperty(PcpDriver.ARCHIVES, settings.archives());
+    }
+    PinnedJdbcMeta meta = new PinnedJdbcMeta(PcpDriver.PREFIX, pinned);
+    HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
+        .withHandler(new LocalService(meta), settings.serialization())
+        .withPort(settings.port());
+    if (settings.users() != null) {
+      if (!Files.isReadable(settings.users())) {
+        throw new IllegalArgumentException("users file " + settings.users() + " is not readable");
+      }
+      // "**": any user the file authenticates, whatever their roles
+      String[] anyUser = {"**"};
+      if (settings.digest()) {
+        builder.withDigestAuthentication(settings.users().toString(), anyUser);
+      } else {
+        builder.withBasicAuthentication(settings.users().toString(), anyUser);
+      }
+    } else {
+      builder.withServerCustomizers(List.of(PcpServer::loopbackOnly), Server.class);
+    }
+    if (settings.keystore() != null) {
+      builder.withTLS(settings.keystore().toFile(), settings.keystorePassword(),
+          settings.truststore() != null ? settings.truststore().toFile()
+              : settings.keystore().toFile(),
+          settings.truststore() != null ? settings.truststorePassword()
+              : settings.keystorePassword());
+    }
+    HttpServer http = builder.build();
+    http.start();
+    return new PcpServer(http);
+  }
+
+  /** Without authentication, nobody but this machine's own users may connect. */
+  private static void loopbackOnly(Server server) {
+    for (Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector c) {
+        c.setHost("127.0.0.1");
+      }
+    }
+  }
+
+  public int port() {
+    return http.getPort();
+  }
+
+  /** Waits until the server stops. */
+  public void join() throws InterruptedException {
+    http.join();
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+  }
+
+}

@@ -1,0 +1,59 @@
+package org.pmsql.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.calcite.avatica.remote.Driver;
+import org.pmsql.cli.Subcommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pmsql serve}: remote JDBC (Avatica) over the same schemas as local use. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve SQL over PCP archives to remote JDBC clients (Avatica protocol).",
+        "Clients: jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf, with the",
+        "pmsql driver jar; add authentication=BASIC;avatica_user=..;avatica_password=.. with",
+        "--users. Without --users the server listens on 127.0.0.1 only."})
+public final class ServeCommand implements Callable<Integer>, Subcommand {
+  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
+      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
+  String archives;
+
+  @Option(names = "--port", defaultValue = "8765", description = "TCP port (default 8765).")
+  int port;
+
+  @Option(names = "--users", paramLabel = "FILE",
+      description = "Users, one a line as 'name: password[,role...]'; turns on authentication"
+          + " and listening on all interfaces.")
+  Path users;
+
+  @Option(names = "--digest", description = "DIGEST instead of BASIC authentication.")
+  boolean digest;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE",
+      description = "Serve HTTPS with this keystore.")
+  Path keystore;
+
+  @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "")
+  String keystorePassword;
+
+  @Option(names = "--tls-truststore", paramLabel = "FILE")
+  Path truststore;
+
+  @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD", defaultValue = "")
+  String truststorePassword;
+
+  @Option(names = "--serialization", defaultValue = "PROTOBUF",
+      description = "PROTOBUF (default) or JSON; clients must say the same.")
+  Driver.Serialization serialization;
+
+  @Override
+  public Integer call() throws Exception {
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users, digest,
+        keystore, keystorePassword, truststore, truststorePassword, serialization))) {
+      System.err.println("pmsql serve: listening on port " + server.port()
+          + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : ""));
+      server.join();
+    }
+    return 0;
+  }
+}

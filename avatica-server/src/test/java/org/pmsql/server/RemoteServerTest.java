@@ -1,0 +1,144 @@
+package org.pmsql.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.avatica.remote.Driver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.archive.PcpTools;
+
+/**
+ * pmsql serve in-process over the shipped sample archive, reached with stock Avatica remote
+ * connections: same answers as local jdbc:pcp:, client properties cannot change what is
+ * served, loopback only without users, BASIC authentication with users, writes refused.
+ */
+class RemoteServerTest {
+  private static final String SAMPLE =
+      PcpTools.repositoryRoot().resolve("samples/sample-host").toString();
+  private static final List<String> QUERIES = List.of(
+      "SELECT metric, count(*) AS n, sum(val) AS total FROM vm.metrics GROUP BY metric"
+          + " ORDER BY metric",
+      "SELECT ts, instance, val, rate FROM vm.\"kernel.percpu.cpu.user\" ORDER BY ts, instance",
+      "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts");
+
+  @TempDir Path dir;
+
+  private static PcpServer start(Path users) throws SQLException {
+    return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, null, null,
+        null, Driver.Serialization.PROTOBUF));
+  }
+
+  private static String url(PcpServer server) {
+    return "jdbc:avatica:remote:url=http://127.0.0.1:" + server.port()
+        + ";serialization=protobuf";
+  }
+
+  @Test
+  void answersAsLocalJdbcDoes() throws Exception {
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server));
+        Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE)) {
+      for (String sql : QUERIES) {
+        List<String> want = rows(local, sql);
+        assertTrue(want.size() > 0, sql);
+        assertEquals(want, rows(remote, sql), sql);
+      }
+    }
+  }
+
+  @Test
+  void clientPropertiesCannotChooseWhatIsServed() throws Exception {
+    Properties client = new Properties();
+    client.setProperty("archives", "/nonexistent");
+    client.setProperty("model", "inline:{version: '1.0', schemas: []}");
+    client.setProperty("schemaFactory", "org.apache.calcite.adapter.jdbc.JdbcSchema$Factory");
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server), client)) {
+      assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
+    }
+  }
+
+  @Test
+  void withoutUsersOnlyLoopbackIsServed() throws Exception {
+    InetAddress outside = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst()
+        .orElseThrow(() -> new AssertionError("this machine has no non-loopback address"));
+    try (PcpServer server = start(null)) {
+      assertThrows(java.io.IOException.class, () -> {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(outside, server.port()), 2000);
+        }
+      }, "port " + server.port() + " must not answer on " + outside);
+      assertEquals(List.of("vm"), rows(DriverManager.getConnection(url(server)),
+          "SELECT host FROM pcp.hosts"));
+    }
+  }
+
+  @Test
+  void usersMustAuthenticate() throws Exception {
+    Path users = dir.resolve("users");
+    Files.writeString(users, "alice: secret,pcp\n");
+    try (PcpServer server = start(users)) {
+      String base = url(server) + ";authentication=BASIC;avatica_user=alice;avatica_password=";
+      try (Connection ok = DriverManager.getConnection(base + "secret")) {
+        assertEquals(List.of("vm"), rows(ok, "SELECT host FROM pcp.hosts"));
+      }
+      for (String refused : List.of(base + "wrong", url(server))) {
+        // stock Avatica clients report the HTTP 401 as a RuntimeException, not an SQLException
+        Exception e = assertThrows(Exception.class, () -> {
+          try (Connection c = DriverManager.getConnection(refused)) {
+            rows(c, "SELECT host FROM pcp.hosts");
+          }
+        });
+        assertTrue(String.valueOf(e.getMessage()).contains("401"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void writesAreRefusedAndTheServerGoesOn() throws Exception {
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server))) {
+      for (String write : List.of("INSERT INTO vm.metrics (metric) VALUES ('x')",
+          "DELETE FROM vm.metrics", "CREATE TABLE t (x INT)", "SELECT * FROM vm.nosuch")) {
+        assertThrows(SQLException.class, () -> rows(remote, write), write);
+      }
+      assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
+    }
+  }
+
+  private static List<String> rows(Connection c, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        Object[] row = new Object[n];
+        for (int i = 0; i < n; i++) {
+          row[i] = rs.getObject(i + 1);
+        }
+        rows.add(n == 1 ? String.valueOf(row[0]) : Arrays.toString(row));
+      }
+    }
+    return rows;
+  }
+}
