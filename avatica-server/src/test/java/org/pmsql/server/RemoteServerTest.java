@@ -29,7 +29,8 @@ import org.pmsql.archive.PcpTools;
 /**
  * pmsql serve in-process over the shipped sample archive, reached with stock Avatica remote
  * connections: same answers as local jdbc:pcp:, client properties cannot change what is
- * served, loopback only without users, BASIC authentication with users, writes refused.
+ * served, loopback only without users, BASIC and DIGEST authentication with users, TLS,
+ * writes refused.
  */
 class RemoteServerTest {
   private static final String SAMPLE =
@@ -112,6 +113,40 @@ class RemoteServerTest {
         });
         assertTrue(String.valueOf(e.getMessage()).contains("401"), e.getMessage());
       }
+    }
+  }
+
+  @Test
+  void digestAuthenticationAndTls() throws Exception {
+    Path users = dir.resolve("users");
+    Files.writeString(users, "bob: hunter2\n");
+    Path keystore = dir.resolve("server.p12");
+    PcpTools.Result made = PcpTools.run(60,
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+        "-alias", "pmsql", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
+    assertEquals(0, made.exitCode(), made.output());
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, true,
+        keystore, "changeit", null, null, Driver.Serialization.PROTOBUF))) {
+      String url = "jdbc:avatica:remote:url=https://127.0.0.1:" + server.port()
+          + ";serialization=protobuf;truststore=" + keystore + ";truststore_password=changeit"
+          + ";authentication=DIGEST;avatica_user=bob;avatica_password=";
+      try (Connection ok = DriverManager.getConnection(url + "hunter2")) {
+        assertEquals(List.of("vm"), rows(ok, "SELECT host FROM pcp.hosts"));
+      }
+      Exception refused = assertThrows(Exception.class, () -> {
+        try (Connection c = DriverManager.getConnection(url + "wrong")) {
+          rows(c, "SELECT host FROM pcp.hosts");
+        }
+      });
+      assertTrue(String.valueOf(refused.getMessage()).contains("401"), refused.getMessage());
+      assertThrows(Exception.class, () -> {
+        try (Connection c = DriverManager.getConnection(url(server)
+            + ";authentication=DIGEST;avatica_user=bob;avatica_password=hunter2")) {
+          rows(c, "SELECT host FROM pcp.hosts");
+        }
+      }, "plain HTTP to the TLS port is refused");
     }
   }
 
