@@ -3,6 +3,7 @@ package org.pmsql.server;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.calcite.avatica.remote.Driver;
+import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,13 +48,17 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   Driver.Serialization serialization;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users, digest,
         keystore, keystorePassword, truststore, truststorePassword, serialization))) {
       System.err.println("pmsql serve: listening on port " + server.port()
           + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : ""));
       server.join();
+      return 0;
+    } catch (Exception e) {
+      // a port in use, an unreadable users file or keystore: one line, not a stack trace
+      System.err.println("pmsql serve: " + Errors.oneLine(e));
+      return 1;
     }
-    return 0;
   }
 }

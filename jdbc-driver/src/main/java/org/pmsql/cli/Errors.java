@@ -4,10 +4,10 @@ package org.pmsql.cli;
  * One readable line for an error: Calcite wraps the useful message (a bad token with its
  * position, an unknown table, the file and offset of damage) in layers of context.
  */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
-  static String oneLine(Throwable e) {
+  public static String oneLine(Throwable e) {
     String best = e.getMessage();
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
