@@ -11,8 +11,10 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.pmsql.archive.Archive;
@@ -56,6 +58,8 @@ public final class LiveCursor implements RecordCursor {
   private long lastNanos = Long.MIN_VALUE;
   private boolean lookForNewer = true;
   private long lastScanNanos;
+  /** Labels already read: a whole label never changes, so each .meta is read once. */
+  private final Map<Path, Label> labels = new HashMap<>();
 
   /**
    * @param host the host, as its archive labels name it
@@ -195,13 +199,20 @@ public final class LiveCursor implements RecordCursor {
           if (!Archive.isMetaFile(file.getFileName().toString())) {
             continue;
           }
-          try {
-            Label label = ArchiveTail.wholeLabel(file);
-            if (label != null && label.hostname().equals(host)) {
-              found.add(new Candidate(Archive.baseOf(file), label));
+          Label label = labels.get(file);
+          if (label == null) {
+            try {
+              label = ArchiveTail.wholeLabel(file);
+            } catch (ArchiveFormatException notAnArchive) {
+              continue; // listed by the catalog's archive_errors; not followed
             }
-          } catch (ArchiveFormatException notAnArchive) {
-            // listed by the catalog's archive_errors; not followed
+            if (label == null) {
+              continue; // not all written yet: read again next time
+            }
+            labels.put(file, label);
+          }
+          if (label.hostname().equals(host)) {
+            found.add(new Candidate(Archive.baseOf(file), label));
           }
         }
       }
