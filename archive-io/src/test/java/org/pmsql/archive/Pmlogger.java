@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real pmlogger, logging from the pmcd that ./run-tests starts, once a second, switching volume
@@ -50,6 +51,29 @@ public final class Pmlogger {
         .redirectOutput(dir.resolve(name + ".out").toFile()).start();
   }
 
+  /** Waits until the archive at {@code base} holds {@code count} records; its hostname. */
+  public static String awaitRecords(Path base, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        Archive archive = Archive.open(base);
+        try (var cursor = new ArchiveSet(archive.hostname(), List.of(archive))
+            .cursor()) {
+          int n = 0;
+          while (cursor.next()) {
+            n++;
+          }
+          if (n >= count) {
+            return archive.hostname();
+          }
+        }
+      } catch (java.io.IOException notYet) {
+        // the logger is still writing its first records
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("pmlogger wrote fewer than " + count + " records to " + base);
+  }
   /** What pmlogger said, for failure messages. */
   public static String log(Path dir, String name) throws IOException {
     StringBuilder text = new StringBuilder();

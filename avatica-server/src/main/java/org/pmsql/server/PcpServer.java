@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
-import org.apache.calcite.avatica.remote.Driver;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.eclipse.jetty.server.Connector;
@@ -24,12 +23,26 @@ public final class PcpServer implements AutoCloseable {
   /** What to serve and how; null fields are off. */
   public record Settings(String archives, int port, Path users, boolean digest,
       Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-      Driver.Serialization serialization) {}
+      Limits limits) {
+    /** Loopback only, no TLS, default limits. */
+    public static Settings loopback(String archives, int port) {
+      return new Settings(archives, port, null, false, null, null, null, null,
+          Limits.DEFAULT);
+    }
+  }
+
+  /** Per-statement and per-user limits; see {@code pmsql serve --help}. */
+  public record Limits(int statementTimeoutSeconds, int maxStatementsPerUser, int maxFrameRows,
+      int streamQueueRows, int idleTimeoutSeconds) {
+    public static final Limits DEFAULT = new Limits(600, 16, 10_000, 10_000, 300);
+  }
 
   private final HttpServer http;
+  private final ServerMeta meta;
 
-  private PcpServer(HttpServer http) {
+  private PcpServer(HttpServer http, ServerMeta meta) {
     this.http = http;
+    this.meta = meta;
   }
 
   public static PcpServer start(Settings settings) throws SQLException {
@@ -37,9 +50,9 @@ public final class PcpServer implements AutoCloseable {
     if (settings.archives() != null) {
       pinned.setProperty(PcpDriver.ARCHIVES, settings.archives());
     }
-    PinnedJdbcMeta meta = new PinnedJdbcMeta(PcpDriver.PREFIX, pinned);
+    ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits());
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new LocalService(meta), settings.serialization())
+        .withHandler(new ServingHandler(new LocalService(meta)))
         .withPort(settings.port());
     if (settings.users() != null) {
       if (!Files.isReadable(settings.users())) {
@@ -63,8 +76,13 @@ public final class PcpServer implements AutoCloseable {
               : settings.keystorePassword());
     }
     HttpServer http = builder.build();
-    http.start();
-    return new PcpServer(http);
+    try {
+      http.start();
+    } catch (RuntimeException e) {
+      meta.shutdown();
+      throw e;
+    }
+    return new PcpServer(http, meta);
   }
 
   /** Without authentication, nobody but this machine's own users may connect. */
@@ -88,6 +106,7 @@ public final class PcpServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    meta.shutdown();
   }
 
 }

@@ -2,7 +2,6 @@ package org.pmsql.server;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.calcite.avatica.remote.Driver;
 import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
 import picocli.CommandLine.Command;
@@ -11,9 +10,10 @@ import picocli.CommandLine.Option;
 /** {@code pmsql serve}: remote JDBC (Avatica) over the same schemas as local use. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve SQL over PCP archives to remote JDBC clients (Avatica protocol).",
-        "Clients: jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf, with the",
-        "pmsql driver jar; add authentication=BASIC;avatica_user=..;avatica_password=.. with",
-        "--users. Without --users the server listens on 127.0.0.1 only."})
+        "Clients: jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf (or json),",
+        "with the pmsql driver jar; add authentication=BASIC;avatica_user=..;avatica_password=..",
+        "with --users. Without --users the server listens on 127.0.0.1 only.",
+        "SELECT STREAM rows are sent as they are logged (frames on a 200 ms budget)."})
 public final class ServeCommand implements Callable<Integer>, Subcommand {
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
       description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
@@ -43,14 +43,31 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD", defaultValue = "")
   String truststorePassword;
 
-  @Option(names = "--serialization", defaultValue = "PROTOBUF",
-      description = "PROTOBUF (default) or JSON; clients must say the same.")
-  Driver.Serialization serialization;
+  @Option(names = "--statement-timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "A query (not a stream) ends with an error after this long; 0: never."
+          + " Default ${DEFAULT-VALUE}.")
+  int statementTimeout;
+
+  @Option(names = "--max-statements-per-user", paramLabel = "N", defaultValue = "16",
+      description = "Statements with unread results one user may keep (anonymous loopback"
+          + " users count as one). Default ${DEFAULT-VALUE}.")
+  int maxStatementsPerUser;
+
+  @Option(names = "--max-frame-rows", paramLabel = "N", defaultValue = "10000",
+      description = "Most rows in one reply, whatever the client asks. Default ${DEFAULT-VALUE}.")
+  int maxFrameRows;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Statements and streams not fetched for this long are closed, and"
+          + " connections unused for twice as long. Default ${DEFAULT-VALUE}.")
+  int idleTimeout;
 
   @Override
   public Integer call() {
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users, digest,
-        keystore, keystorePassword, truststore, truststorePassword, serialization))) {
+        keystore, keystorePassword, truststore, truststorePassword,
+        new PcpServer.Limits(statementTimeout, maxStatementsPerUser, maxFrameRows,
+            PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout)))) {
       System.err.println("pmsql serve: listening on port " + server.port()
           + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : ""));
       server.join();

@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
-import org.apache.calcite.avatica.remote.Driver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.PcpTools;
@@ -45,7 +44,7 @@ class RemoteServerTest {
 
   private static PcpServer start(Path users) throws SQLException {
     return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, null, null,
-        null, Driver.Serialization.PROTOBUF));
+        null, PcpServer.Limits.DEFAULT));
   }
 
   private static String url(PcpServer server) {
@@ -128,7 +127,7 @@ class RemoteServerTest {
         "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
     assertEquals(0, made.exitCode(), made.output());
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, true,
-        keystore, "changeit", null, null, Driver.Serialization.PROTOBUF))) {
+        keystore, "changeit", null, null, PcpServer.Limits.DEFAULT))) {
       String url = "jdbc:avatica:remote:url=https://127.0.0.1:" + server.port()
           + ";serialization=protobuf;truststore=" + keystore + ";truststore_password=changeit"
           + ";authentication=DIGEST;avatica_user=bob;avatica_password=";

@@ -42,7 +42,7 @@ class LiveStreamTest {
   @ValueSource(ints = {2, 3})
   void historyThenLiveEachValueOnce(int version) throws Exception {
     Process first = Pmlogger.start(dir, "first", version, 0, 3);
-    String host = awaitRecords(dir.resolve("first"), 4);
+    String host = Pmlogger.awaitRecords(dir.resolve("first"), 4);
     List<String> rows = Collections.synchronizedList(new ArrayList<>());
     List<Long> arrivalMillis = Collections.synchronizedList(new ArrayList<>());
     long started = System.currentTimeMillis();
@@ -106,7 +106,7 @@ class LiveStreamTest {
       int slotsPerWindow) throws Exception {
     Process logger = Pmlogger.start(dir, "windows", 3, 0, 100);
     try {
-      String host = awaitRecords(dir.resolve("windows"), 2);
+      String host = Pmlogger.awaitRecords(dir.resolve("windows"), 2);
       List<String> rows = new ArrayList<>();
       List<Long> lateMillis = new ArrayList<>();
       try (Connection c = Sql.connect(dir); Statement s = timeLimited(c.createStatement(), 60);
@@ -157,7 +157,7 @@ class LiveStreamTest {
   void withoutATimeBoundStartsAtTheLiveEdgeAndHonoursTheQueryTimeout() throws Exception {
     Process logger = Pmlogger.start(dir, "edge", 3, 0, 100);
     try {
-      String host = awaitRecords(dir.resolve("edge"), 3);
+      String host = Pmlogger.awaitRecords(dir.resolve("edge"), 3);
       try (Connection c = Sql.connect(dir); Statement s = c.createStatement()) {
         s.setQueryTimeout(4);
         long startedNanos = System.currentTimeMillis() * 1_000_000L;
@@ -188,7 +188,7 @@ class LiveStreamTest {
   void closingTheResultSetReleasesFilesAndWatches() throws Exception {
     Process logger = Pmlogger.start(dir, "close", 3, 0, 100);
     try {
-      String host = awaitRecords(dir.resolve("close"), 2);
+      String host = Pmlogger.awaitRecords(dir.resolve("close"), 2);
       try (Connection c = Sql.connect(dir)) {
         long before = openFiles();
         for (int i = 0; i < 5; i++) {
@@ -233,28 +233,7 @@ class LiveStreamTest {
   }
 
   /** Waits until pmlogger has written {@code count} records; returns the archive's host. */
-  private static String awaitRecords(Path base, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        Archive archive = Archive.open(base);
-        try (var cursor = new org.pmsql.archive.ArchiveSet(archive.hostname(), List.of(archive))
-            .cursor()) {
-          int n = 0;
-          while (cursor.next()) {
-            n++;
-          }
-          if (n >= count) {
-            return archive.hostname();
-          }
-        }
-      } catch (java.io.IOException notYet) {
-        // the logger is still writing its first records
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("pmlogger wrote fewer than " + count + " records to " + base);
-  }
+
 
   /** One metric's values as libpcp reads them: "ts_ns instance floatbits", in record order. */
   private static List<String> libpcpValues(Path archives, String metric) throws Exception {

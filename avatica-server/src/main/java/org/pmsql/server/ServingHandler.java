@@ -1,0 +1,124 @@
+package org.pmsql.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletInputStream;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletRequestWrapper;
+import javax.servlet.http.HttpServletResponse;
+import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.server.AvaticaHandler;
+import org.apache.calcite.avatica.server.AvaticaJsonHandler;
+import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+
+/**
+ * Serves both of Avatica's wire formats on one port, choosing per request (a JSON request is
+ * an object, or comes in the {@code request} header; anything else is protobuf), and makes the
+ * authenticated user of the request known to the Meta for the length of the call.
+ */
+final class ServingHandler extends AbstractHandler implements AvaticaHandler {
+  /** Larger requests (Avatica's are statements and parameters) get HTTP 413. */
+  static final int MAX_REQUEST_BYTES = 16 << 20;
+  private static final ThreadLocal<String> USER = new ThreadLocal<>();
+
+  private final AvaticaProtobufHandler protobuf;
+  private final AvaticaJsonHandler json;
+
+  ServingHandler(Service service) {
+    this.protobuf = new AvaticaProtobufHandler(service);
+    this.json = new AvaticaJsonHandler(service);
+  }
+
+  /** The user the current request authenticated as; empty when the server has no users. */
+  static String user() {
+    String user = USER.get();
+    return user == null ? "" : user;
+  }
+
+  @Override
+  public void setServerRpcMetadata(org.apache.calcite.avatica.remote.Service.RpcMetadataResponse
+      metadata) {
+    protobuf.setServerRpcMetadata(metadata);
+    json.setServerRpcMetadata(metadata);
+  }
+
+  @Override
+  public void handle(String target, Request baseRequest, HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+    }
+    if (body.length > MAX_REQUEST_BYTES) {
+      baseRequest.setHandled(true);
+      response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "requests are limited to " + MAX_REQUEST_BYTES + " bytes");
+      return;
+    }
+    HttpServletRequest replay = new HttpServletRequestWrapper(request) {
+      @Override
+      public ServletInputStream getInputStream() {
+        return new BodyStream(body);
+      }
+    };
+    USER.set(request.getRemoteUser());
+    try {
+      if (request.getHeader("request") != null || isJson(body)) {
+        json.handle(target, baseRequest, replay, response);
+      } else {
+        protobuf.handle(target, baseRequest, replay, response);
+      }
+    } catch (javax.servlet.ServletException e) {
+      throw new IOException(e);
+    } finally {
+      USER.remove();
+    }
+  }
+
+  private static boolean isJson(byte[] body) {
+    for (byte b : body) {
+      if (!Character.isWhitespace(b)) {
+        return b == '{';
+      }
+    }
+    return false;
+  }
+
+  /** A request body already read, handed to Avatica's handlers as if it were still coming. */
+  private static final class BodyStream extends ServletInputStream {
+    private final ByteArrayInputStream bytes;
+
+    BodyStream(byte[] body) {
+      this.bytes = new ByteArrayInputStream(body);
+    }
+
+    @Override
+    public int read() {
+      return bytes.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      return bytes.read(b, off, len);
+    }
+
+    @Override
+    public boolean isFinished() {
+      return bytes.available() == 0;
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+      throw new UnsupportedOperationException("requests are read whole");
+    }
+  }
+}
