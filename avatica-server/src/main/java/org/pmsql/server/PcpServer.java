@@ -4,13 +4,21 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
+import org.apache.calcite.avatica.server.ServerCustomizer;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.PcpDriver;
 
 /**
@@ -36,6 +44,11 @@ public final class PcpServer implements AutoCloseable {
       int streamQueueRows, int idleTimeoutSeconds) {
     public static final Limits DEFAULT = new Limits(600, 16, 10_000, 10_000, 300);
   }
+
+  private static final byte[] PLAIN_HTTP_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
+      + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 49\r\n"
+      + "Connection: close\r\n\r\nThis port speaks TLS only: use https:// instead.\n")
+      .getBytes(StandardCharsets.US_ASCII);
 
   private final HttpServer http;
   private final ServerMeta meta;
@@ -65,8 +78,16 @@ public final class PcpServer implements AutoCloseable {
       } else {
         builder.withBasicAuthentication(settings.users().toString(), anyUser);
       }
-    } else {
-      builder.withServerCustomizers(List.of(PcpServer::loopbackOnly), Server.class);
+    }
+    List<ServerCustomizer<Server>> customizers = new ArrayList<>();
+    if (settings.users() == null) {
+      customizers.add(PcpServer::loopbackOnly);
+    }
+    if (settings.keystore() != null) {
+      customizers.add(PcpServer::refusePlainHttp);
+    }
+    if (!customizers.isEmpty()) {
+      builder.withServerCustomizers(customizers, Server.class);
     }
     if (settings.keystore() != null) {
       builder.withTLS(settings.keystore().toFile(), settings.keystorePassword(),
@@ -90,6 +111,33 @@ public final class PcpServer implements AutoCloseable {
     for (Connector connector : server.getConnectors()) {
       if (connector instanceof ServerConnector c) {
         c.setHost("127.0.0.1");
+      }
+    }
+  }
+
+  /**
+   * On a TLS port, answers plain HTTP with a 400 rather than with a TLS alert: Avatica's client
+   * retries a connection closed without an HTTP response forever, so a client configured with
+   * http:// instead of https:// would hang, reconnecting a thousand times a second.
+   */
+  private static void refusePlainHttp(Server server) {
+    for (Connector connector : server.getConnectors()) {
+      SslConnectionFactory tls = connector instanceof ServerConnector c
+          ? c.getConnectionFactory(SslConnectionFactory.class) : null;
+      if (tls != null) {
+        ((ServerConnector) connector).addFirstConnectionFactory(
+            new DetectorConnectionFactory(tls) {
+              @Override
+              protected void nextProtocol(Connector on, EndPoint endPoint, ByteBuffer buffer) {
+                int first = buffer.hasRemaining() ? buffer.get(buffer.position()) & 0xFF : 0;
+                if (first >= 'A' && first <= 'Z') { // an HTTP method
+                  endPoint.write(Callback.from(endPoint::close, failed -> endPoint.close()),
+                      ByteBuffer.wrap(PLAIN_HTTP_REFUSED));
+                } else {
+                  endPoint.close();
+                }
+              }
+            });
       }
     }
   }

@@ -306,7 +306,7 @@ final class ServerMeta extends JdbcMeta {
     if (open >= limits.maxStatementsPerUser()) {
       throw new SQLException("too many open statements: " + describe(call.use.user) + " has "
           + open + " with unread results (limit " + limits.maxStatementsPerUser()
-          + "); close result sets that are no longer read", "53000");
+          + "); close statements whose results are no longer read", "53000");
     }
     call.statement().setQueryTimeout(stream ? 0 : limits.statementTimeoutSeconds());
   }

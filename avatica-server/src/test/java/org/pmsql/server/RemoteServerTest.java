@@ -2,6 +2,7 @@ package org.pmsql.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,8 +45,12 @@ class RemoteServerTest {
   @TempDir Path dir;
 
   private static PcpServer start(Path users) throws SQLException {
+    return start(users, PcpServer.Limits.DEFAULT);
+  }
+
+  private static PcpServer start(Path users, PcpServer.Limits limits) throws SQLException {
     return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, null, null,
-        null, PcpServer.Limits.DEFAULT));
+        null, limits));
   }
 
   private static String url(PcpServer server) {
@@ -53,15 +59,70 @@ class RemoteServerTest {
   }
 
   @Test
-  void answersAsLocalJdbcDoes() throws Exception {
+  void answersAsLocalJdbcDoesInBothWireFormats() throws Exception {
     try (PcpServer server = start(null);
-        Connection remote = DriverManager.getConnection(url(server));
         Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE)) {
-      for (String sql : QUERIES) {
-        List<String> want = rows(local, sql);
-        assertTrue(want.size() > 0, sql);
-        assertEquals(want, rows(remote, sql), sql);
+      for (String serialization : List.of("protobuf", "json")) {
+        try (Connection remote = DriverManager.getConnection("jdbc:avatica:remote:url="
+            + "http://127.0.0.1:" + server.port() + ";serialization=" + serialization)) {
+          for (String sql : QUERIES) {
+            List<String> want = rows(local, sql);
+            assertTrue(want.size() > 0, sql);
+            assertEquals(want, rows(remote, sql), serialization + ": " + sql);
+          }
+        }
       }
+    }
+  }
+
+  /** Each user may keep two statements with unread results; others are not held back. */
+  @Test
+  void statementsWithUnreadResultsAreCappedPerUser() throws Exception {
+    Path users = dir.resolve("users");
+    Files.writeString(users, "alice: a\nbob: b\n");
+    try (PcpServer server = start(users, new PcpServer.Limits(600, 2, 10_000, 10_000, 300))) {
+      String base = url(server) + ";authentication=BASIC;avatica_user=";
+      try (Connection alice = DriverManager.getConnection(base + "alice;avatica_password=a");
+          Connection bob = DriverManager.getConnection(base + "bob;avatica_password=b")) {
+        List<ResultSet> open = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          open.add(unread(alice));
+        }
+        SQLException refused = assertThrows(SQLException.class, () -> unread(alice));
+        assertTrue(refused.getMessage().contains("too many open statements: user 'alice' has 2"
+            + " with unread results (limit 2)"), refused.getMessage());
+        assertEquals(List.of("vm"), rows(bob, "SELECT host FROM pcp.hosts"), "bob is not held");
+        open.get(0).getStatement().close();
+        unread(alice).getStatement().close();
+        assertEquals(List.of("vm"), rows(alice, "SELECT host FROM pcp.hosts"));
+      }
+    }
+  }
+
+  /** A result (1330 rows) read ten rows a frame, left unread after the first. */
+  private static ResultSet unread(Connection c) throws SQLException {
+    Statement s = c.createStatement();
+    s.setFetchSize(10);
+    ResultSet rs = s.executeQuery("SELECT * FROM vm.metrics");
+    assertTrue(rs.next());
+    return rs;
+  }
+
+  /** The server ends a query at its own timeout, whatever the client set. */
+  @Test
+  void theServerTimesQueriesOut() throws Exception {
+    try (PcpServer server = start(null, new PcpServer.Limits(1, 16, 10_000, 10_000, 300));
+        Connection remote = DriverManager.getConnection(url(server))) {
+      ResultSet rs = unread(remote);
+      Thread.sleep(1500);
+      Exception timedOut = assertThrows(Exception.class, () -> {
+        while (rs.next()) {
+          continue;
+        }
+      });
+      assertTrue(String.valueOf(timedOut.getMessage()).contains("query timed out after 1.0 s"),
+          timedOut.getMessage());
+      assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
     }
   }
 
@@ -140,6 +201,15 @@ class RemoteServerTest {
         }
       });
       assertTrue(String.valueOf(refused.getMessage()).contains("401"), refused.getMessage());
+      // plain HTTP to the TLS port: a 400, not a client retrying forever
+      Exception plain = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
+          Exception.class, () -> {
+            try (Connection c = DriverManager.getConnection(url.replace("https:", "http:")
+                + "hunter2")) {
+              rows(c, "SELECT host FROM pcp.hosts");
+            }
+          }));
+      assertTrue(String.valueOf(plain.getMessage()).contains("HTTP/400"), plain.getMessage());
     }
   }
 

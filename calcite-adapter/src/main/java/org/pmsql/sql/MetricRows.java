@@ -151,8 +151,9 @@ final class MetricRows implements Enumerator<Object> {
     desc = null;
     if ((++unreported & 1023) == 0) {
       ScanProgress.add(1024);
-      stop.run();
     }
+    // per record, not per 1024: a client fetching a small result slowly must still time out
+    stop.run();
     if (!cursor.next()) {
       return false;
     }
