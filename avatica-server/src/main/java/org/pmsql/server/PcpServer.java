@@ -52,6 +52,7 @@ public final class PcpServer implements AutoCloseable {
 
   private final HttpServer http;
   private final ServerMeta meta;
+  private boolean closed;
 
   private PcpServer(HttpServer http, ServerMeta meta) {
     this.http = http;
@@ -151,10 +152,14 @@ public final class PcpServer implements AutoCloseable {
     http.join();
   }
 
+  /** Stops serving; a second call does nothing. */
   @Override
-  public void close() {
-    http.stop();
-    meta.shutdown();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      http.stop();
+      meta.shutdown();
+    }
   }
 
 }
