@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,21 +29,52 @@ import org.pmsql.jdbc.PcpDriver;
  * authentication, and with a keystore it speaks TLS.
  */
 public final class PcpServer implements AutoCloseable {
-  /** What to serve and how; null fields are off. */
-  public record Settings(String archives, int port, Path users, boolean digest,
-      Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-      Limits limits) {
-    /** Loopback only, no TLS, default limits. */
+  /**
+   * What to serve and how; null fields are off: no users (loopback only), no TLS, and without
+   * a log directory no requests to log metrics ({@code pcp.log_requests}).
+   */
+  public record Settings(String archives, int port, Path users, boolean digest, Tls tls,
+      Limits limits, Path logDirectory) {
+    /** Loopback only, no TLS, no log requests, default limits. */
     public static Settings loopback(String archives, int port) {
-      return new Settings(archives, port, null, false, null, null, null, null,
-          Limits.DEFAULT);
+      return new Settings(archives, port, null, false, null, Limits.DEFAULT, null);
     }
   }
 
-  /** Per-statement and per-user limits; see {@code pmsql serve --help}. */
+  /** A keystore for HTTPS; without a truststore the keystore is used as one. */
+  public record Tls(Path keystore, String keystorePassword, Path truststore,
+      String truststorePassword) {}
+
+  /** Limits per statement, per user and on log requests; see {@code pmsql serve --help}. */
   public record Limits(int statementTimeoutSeconds, int maxStatementsPerUser, int maxFrameRows,
-      int streamQueueRows, int idleTimeoutSeconds) {
-    public static final Limits DEFAULT = new Limits(600, 16, 10_000, 10_000, 300);
+      int streamQueueRows, int idleTimeoutSeconds, int minLogIntervalMillis,
+      int maxLogDurationSeconds, int maxLogRequestsPerUser) {
+    public static final Limits DEFAULT =
+        new Limits(600, 16, 10_000, 10_000, 300, 1000, 7 * 24 * 3600, 20);
+
+    public Limits withIdleTimeoutSeconds(int seconds) {
+      return new Limits(statementTimeoutSeconds, maxStatementsPerUser, maxFrameRows,
+          streamQueueRows, seconds, minLogIntervalMillis, maxLogDurationSeconds,
+          maxLogRequestsPerUser);
+    }
+
+    public Limits withStatementTimeoutSeconds(int seconds) {
+      return new Limits(seconds, maxStatementsPerUser, maxFrameRows, streamQueueRows,
+          idleTimeoutSeconds, minLogIntervalMillis, maxLogDurationSeconds,
+          maxLogRequestsPerUser);
+    }
+
+    public Limits withMaxStatementsPerUser(int statements) {
+      return new Limits(statementTimeoutSeconds, statements, maxFrameRows, streamQueueRows,
+          idleTimeoutSeconds, minLogIntervalMillis, maxLogDurationSeconds,
+          maxLogRequestsPerUser);
+    }
+
+    public Limits withLogRequests(int minIntervalMillis, int maxPerUser) {
+      return new Limits(statementTimeoutSeconds, maxStatementsPerUser, maxFrameRows,
+          streamQueueRows, idleTimeoutSeconds, minIntervalMillis, maxLogDurationSeconds,
+          maxPerUser);
+    }
   }
 
   private static final byte[] PLAIN_HTTP_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
@@ -60,11 +92,22 @@ public final class PcpServer implements AutoCloseable {
   }
 
   public static PcpServer start(Settings settings) throws SQLException {
-    Properties pinned = new Properties();
-    if (settings.archives() != null) {
-      pinned.setProperty(PcpDriver.ARCHIVES, settings.archives());
+    List<Path> served = new ArrayList<>(PcpDriver.archivePaths(settings.archives()));
+    LogRequests requests = null;
+    if (settings.logDirectory() != null) {
+      try {
+        Files.createDirectories(settings.logDirectory());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("log directory " + settings.logDirectory()
+            + " cannot be made: " + e.getMessage(), e);
+      }
+      served.add(settings.logDirectory());
+      requests = new LogRequests(settings.logDirectory(), settings.limits());
     }
-    ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits());
+    Properties pinned = new Properties();
+    pinned.setProperty(PcpDriver.ARCHIVES,
+        String.join(",", served.stream().map(Path::toString).toList()));
+    ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
         .withHandler(new ServingHandler(new LocalService(meta)))
         .withPort(settings.port());
@@ -84,18 +127,17 @@ public final class PcpServer implements AutoCloseable {
     if (settings.users() == null) {
       customizers.add(PcpServer::loopbackOnly);
     }
-    if (settings.keystore() != null) {
+    Tls tls = settings.tls();
+    if (tls != null) {
       customizers.add(PcpServer::refusePlainHttp);
     }
     if (!customizers.isEmpty()) {
       builder.withServerCustomizers(customizers, Server.class);
     }
-    if (settings.keystore() != null) {
-      builder.withTLS(settings.keystore().toFile(), settings.keystorePassword(),
-          settings.truststore() != null ? settings.truststore().toFile()
-              : settings.keystore().toFile(),
-          settings.truststore() != null ? settings.truststorePassword()
-              : settings.keystorePassword());
+    if (tls != null) {
+      builder.withTLS(tls.keystore().toFile(), tls.keystorePassword(),
+          tls.truststore() != null ? tls.truststore().toFile() : tls.keystore().toFile(),
+          tls.truststore() != null ? tls.truststorePassword() : tls.keystorePassword());
     }
     HttpServer http = builder.build();
     try {

@@ -62,12 +62,34 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
           + " connections unused for twice as long. Default ${DEFAULT-VALUE}.")
   int idleTimeout;
 
+  @Option(names = "--log-dir", paramLabel = "DIR",
+      description = "Where pmloggers started for INSERTs into pcp.log_requests write (one"
+          + " directory per host); always served. Default ~/.pmsql/requested.")
+  Path logDirectory = Path.of(System.getProperty("user.home"), ".pmsql", "requested");
+
+  @Option(names = "--min-log-interval-ms", paramLabel = "MS", defaultValue = "1000",
+      description = "Shortest interval_ms a log request may ask for. Default ${DEFAULT-VALUE}.")
+  int minLogInterval;
+
+  @Option(names = "--max-log-duration", paramLabel = "SECONDS", defaultValue = "604800",
+      description = "Longest duration_s of a log request. Default ${DEFAULT-VALUE} (a week).")
+  int maxLogDuration;
+
+  @Option(names = "--max-log-requests-per-user", paramLabel = "N", defaultValue = "20",
+      description = "Active log requests one user may have. Default ${DEFAULT-VALUE}.")
+  int maxLogRequestsPerUser;
+
   @Override
   public Integer call() {
-    try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users, digest,
-        keystore, keystorePassword, truststore, truststorePassword,
-        new PcpServer.Limits(statementTimeout, maxStatementsPerUser, maxFrameRows,
-            PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout)))) {
+    PcpServer.Tls tls = keystore == null ? null
+        : new PcpServer.Tls(keystore, keystorePassword, truststore, truststorePassword);
+    PcpServer.Limits limits = new PcpServer.Limits(statementTimeout, maxStatementsPerUser,
+        maxFrameRows, PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
+        maxLogDuration, maxLogRequestsPerUser);
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users,
+        digest, tls, limits, logDirectory))) {
+      // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the server
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pmsql-serve-shutdown"));
       System.err.println("pmsql serve: listening on port " + server.port()
           + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : ""));
       server.join();

@@ -21,12 +21,14 @@ import org.apache.calcite.avatica.jdbc.JdbcMetaInternals;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
+import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.pmsql.sql.PcpSchemas;
 
 /**
  * Avatica's JDBC-backed Meta as pmsql serves it:
@@ -47,6 +49,7 @@ import org.apache.calcite.sql.parser.SqlParser;
  */
 final class ServerMeta extends JdbcMeta {
   private final PcpServer.Limits limits;
+  private final LogRequests logRequests;
   private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
   private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -107,9 +110,12 @@ final class ServerMeta extends JdbcMeta {
     }
   }
 
-  ServerMeta(String url, Properties serverSettings, PcpServer.Limits limits) throws SQLException {
+  /** {@code logRequests} null: this server takes no requests to log metrics. */
+  ServerMeta(String url, Properties serverSettings, PcpServer.Limits limits,
+      LogRequests logRequests) throws SQLException {
     super(url, withCacheExpiry(serverSettings, limits));
     this.limits = limits;
+    this.logRequests = logRequests;
     sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -135,7 +141,17 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> clientProperties) {
     super.openConnection(ch, Map.of());
-    connectionUsers.put(ch.id, ServingHandler.user());
+    Caller caller = ServingHandler.caller();
+    connectionUsers.put(ch.id, caller.user());
+    if (logRequests != null) {
+      try {
+        getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
+            .getSubSchema(PcpSchemas.CATALOG_SCHEMA)
+            .add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
   }
 
   @Override
@@ -249,11 +265,14 @@ final class ServerMeta extends JdbcMeta {
     super.closeConnection(ch);
   }
 
-  /** Stops the sweeper and every stream, and closes every connection. */
+  /** Stops the sweeper, every stream and requested pmlogger, and closes every connection. */
   void shutdown() {
     sweeper.shutdownNow();
     uses.keySet().forEach(this::forget);
     getConnectionCache().invalidateAll();
+    if (logRequests != null) {
+      logRequests.close();
+    }
   }
 
   private static void endStream(Use use) {
@@ -289,7 +308,7 @@ final class ServerMeta extends JdbcMeta {
   /** The connection's user, who must be the one asking: ids are not credentials. */
   private String ownerOf(String connectionId) {
     String owner = connectionUsers.get(connectionId);
-    if (owner == null || !owner.equals(ServingHandler.user())) {
+    if (owner == null || !owner.equals(ServingHandler.caller().user())) {
       throw new NoSuchConnectionException("Connection not found: invalid id, closed, or"
           + " expired: " + connectionId);
     }

@@ -18,12 +18,12 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
 /**
  * Serves both of Avatica's wire formats on one port, choosing per request (a JSON request is
  * an object, or comes in the {@code request} header; anything else is protobuf), and makes the
- * authenticated user of the request known to the Meta for the length of the call.
+ * request's {@link Caller} known to the Meta for the length of the call.
  */
 final class ServingHandler extends AbstractHandler implements AvaticaHandler {
   /** Larger requests (Avatica's are statements and parameters) get HTTP 413. */
   static final int MAX_REQUEST_BYTES = 16 << 20;
-  private static final ThreadLocal<String> USER = new ThreadLocal<>();
+  private static final ThreadLocal<Caller> CALLER = new ThreadLocal<>();
 
   private final AvaticaProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
@@ -33,10 +33,10 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
     this.json = new AvaticaJsonHandler(service);
   }
 
-  /** The user the current request authenticated as; empty when the server has no users. */
-  static String user() {
-    String user = USER.get();
-    return user == null ? "" : user;
+  /** Who sent the request this thread serves. */
+  static Caller caller() {
+    Caller caller = CALLER.get();
+    return caller == null ? Caller.ANONYMOUS : caller;
   }
 
   @Override
@@ -65,7 +65,9 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
         return new BodyStream(body);
       }
     };
-    USER.set(request.getRemoteUser());
+    String user = request.getRemoteUser();
+    CALLER.set(user == null ? Caller.ANONYMOUS
+        : new Caller(user, request.isUserInRole(LogRequests.ROLE)));
     try {
       if (request.getHeader("request") != null || isJson(body)) {
         json.handle(target, baseRequest, replay, response);
@@ -75,7 +77,7 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
     } catch (javax.servlet.ServletException e) {
       throw new IOException(e);
     } finally {
-      USER.remove();
+      CALLER.remove();
     }
   }
 

@@ -49,8 +49,7 @@ class RemoteServerTest {
   }
 
   private static PcpServer start(Path users, PcpServer.Limits limits) throws SQLException {
-    return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, null, null,
-        null, limits));
+    return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, limits, null));
   }
 
   private static String url(PcpServer server) {
@@ -80,7 +79,7 @@ class RemoteServerTest {
   void statementsWithUnreadResultsAreCappedPerUser() throws Exception {
     Path users = dir.resolve("users");
     Files.writeString(users, "alice: a\nbob: b\n");
-    try (PcpServer server = start(users, new PcpServer.Limits(600, 2, 10_000, 10_000, 300))) {
+    try (PcpServer server = start(users, PcpServer.Limits.DEFAULT.withMaxStatementsPerUser(2))) {
       String base = url(server) + ";authentication=BASIC;avatica_user=";
       try (Connection alice = DriverManager.getConnection(base + "alice;avatica_password=a");
           Connection bob = DriverManager.getConnection(base + "bob;avatica_password=b")) {
@@ -111,7 +110,7 @@ class RemoteServerTest {
   /** The server ends a query at its own timeout, whatever the client set. */
   @Test
   void theServerTimesQueriesOut() throws Exception {
-    try (PcpServer server = start(null, new PcpServer.Limits(1, 16, 10_000, 10_000, 300));
+    try (PcpServer server = start(null, PcpServer.Limits.DEFAULT.withStatementTimeoutSeconds(1));
         Connection remote = DriverManager.getConnection(url(server))) {
       ResultSet rs = unread(remote);
       Thread.sleep(1500);
@@ -188,7 +187,7 @@ class RemoteServerTest {
         "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
     assertEquals(0, made.exitCode(), made.output());
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, true,
-        keystore, "changeit", null, null, PcpServer.Limits.DEFAULT))) {
+        new PcpServer.Tls(keystore, "changeit", null, null), PcpServer.Limits.DEFAULT, null))) {
       String url = "jdbc:avatica:remote:url=https://127.0.0.1:" + server.port()
           + ";serialization=protobuf;truststore=" + keystore + ";truststore_password=changeit"
           + ";authentication=DIGEST;avatica_user=bob;avatica_password=";

@@ -86,7 +86,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */
-  static List<Path> archivePaths(String property) {
+  public static List<Path> archivePaths(String property) {
     List<Path> paths = new ArrayList<>();
     if (property == null || property.isBlank()) {
       paths.add(Path.of(pcpArchiveDir()));

@@ -42,8 +42,8 @@ class RemoteStreamTest {
   void startLoggerAndServer() throws Exception {
     logger = Pmlogger.start(dir, "remote", 3, 0, 100);
     host = Pmlogger.awaitRecords(dir.resolve("remote"), 2);
-    server = PcpServer.start(new PcpServer.Settings(dir.toString(), 0, null, false, null, null,
-        null, null, new PcpServer.Limits(600, 16, 10_000, 10_000, IDLE_SECONDS)));
+    server = PcpServer.start(new PcpServer.Settings(dir.toString(), 0, null, false, null,
+        PcpServer.Limits.DEFAULT.withIdleTimeoutSeconds(IDLE_SECONDS), null));
   }
 
   @AfterEach

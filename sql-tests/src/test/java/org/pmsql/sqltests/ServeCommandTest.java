@@ -7,15 +7,23 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.PcpTools;
 
-/** {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol. */
+/**
+ * {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol, and
+ * taking a request to log a metric from a loopback client.
+ */
 class ServeCommandTest {
+  @TempDir Path dir;
+
   @Test
   void servesTheSampleToRemoteJdbc() throws Exception {
     int port;
@@ -23,7 +31,7 @@ class ServeCommandTest {
       port = free.getLocalPort();
     }
     Process server = new ProcessBuilder("bash", "-c", "exec ./pmsql serve --archives "
-        + Sql.sample() + " --port " + port)
+        + Sql.sample() + " --port " + port + " --log-dir " + dir.resolve("requested"))
         .directory(PcpTools.repositoryRoot().toFile()).redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(
@@ -44,10 +52,18 @@ class ServeCommandTest {
         List<String> want = Sql.rows(local, sql).stream().map(Arrays::toString).toList();
         assertEquals(3, want.size(), want.toString());
         assertEquals(want, Sql.rows(remote, sql).stream().map(Arrays::toString).toList());
+        try (Statement s = remote.createStatement()) {
+          assertEquals(1, s.executeUpdate("INSERT INTO pcp.log_requests (host, metric,"
+              + " interval_ms, duration_s) VALUES ('localhost', 'kernel.all.load', 1000, 60)"));
+        }
+        assertEquals("[localhost, kernel.all.load, logging, 1000]", Arrays.toString(Sql.rows(
+            remote, "SELECT host, metric, state, logged_every_ms FROM pcp.log_requests").get(0)));
       }
     } finally {
       server.destroy();
       server.waitFor();
+      assertEquals(List.of(), PcpTools.run(10, "pgrep", "-f", dir.toString()).output().lines()
+          .toList(), "the server's pmlogger ends with it");
     }
   }
 }
