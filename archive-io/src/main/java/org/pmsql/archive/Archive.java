@@ -3,8 +3,12 @@ package org.pmsql.archive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,45 +52,86 @@ public final class Archive {
 
   /** Opens the archive named by its base path or by any of its files. */
   public static Archive open(Path path) throws IOException {
-    Path base = baseOf(path);
-    Path dir = base.toAbsolutePath().getParent();
-    String baseName = base.getFileName().toString();
-    Path meta = null;
-    Path index = null;
-    TreeMap<Integer, Path> volumes = new TreeMap<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Matcher m = COMPONENT.matcher(file.getFileName().toString());
-        if (!m.matches() || !m.group(1).equals(baseName)) {
-          continue;
-        }
-        String part = m.group(2);
-        // A plain file wins over a compressed one of the same part, as in libpcp.
-        if (part.equals("meta")) {
-          meta = preferPlain(meta, file);
-        } else if (part.equals("index")) {
-          index = preferPlain(index, file);
-        } else if (part.length() <= 9) {
-          volumes.merge(Integer.parseInt(part), file, Archive::preferPlain);
-        }
-      }
-    }
-    if (meta == null) {
-      throw new ArchiveFormatException(base.toString() + ".meta", 0,
+    return open(Components.find(baseOf(path)));
+  }
+
+  private static Archive open(Components files) throws IOException {
+    if (files.meta() == null) {
+      throw new ArchiveFormatException(files.base().toString() + ".meta", 0,
           "no such archive (no .meta file)");
     }
     Label label;
-    try (ByteSource source = ByteSources.open(meta)) {
+    try (ByteSource source = ByteSources.open(files.meta())) {
       label = readLabel(source);
       if (label.volume() != Label.META_VOLUME) {
         throw new ArchiveFormatException(source.name(), 20,
             "label says volume " + label.volume() + ", expected the .meta file's -1");
       }
-      if (index != null) {
-        checkCompanionLabel(index, label, Label.INDEX_VOLUME);
+      if (files.index() != null) {
+        checkCompanionLabel(files.index(), label, Label.INDEX_VOLUME);
       }
       ArchiveMetadata metadata = MetadataReader.read(source, label);
-      return new Archive(base, label, meta, index, volumes, metadata);
+      return new Archive(files.base(), label, files.meta(), files.index(), files.volumes(),
+          metadata);
+    }
+  }
+
+  /**
+   * Opens an archive, or returns the one this process opened before if none of its files has
+   * changed (same names, sizes and modification times): an archive's metadata is read whole
+   * at open, and a server opens the same archives for every connection.
+   */
+  public static Archive reuse(Path base) throws IOException {
+    Components files = Components.find(base);
+    Opened known = OPENED.get(files.base());
+    if (known != null && known.files().equals(files)) {
+      return known.archive();
+    }
+    Archive archive = open(files);
+    OPENED.put(files.base(), new Opened(files, archive));
+    return archive;
+  }
+
+  private record Opened(Components files, Archive archive) {}
+
+  private static final Map<Path, Opened> OPENED = new ConcurrentHashMap<>();
+
+  /**
+   * An archive's files as found in its directory, with each file's size and modification time
+   * (which say whether an archive opened before is still the same).
+   */
+  private record Components(Path base, Path meta, Path index, TreeMap<Integer, Path> volumes,
+      List<String> states) {
+    static Components find(Path base) throws IOException {
+      Path dir = base.toAbsolutePath().getParent();
+      String baseName = base.getFileName().toString();
+      Path meta = null;
+      Path index = null;
+      TreeMap<Integer, Path> volumes = new TreeMap<>();
+      List<String> states = new ArrayList<>();
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Matcher m = COMPONENT.matcher(file.getFileName().toString());
+          if (!m.matches() || !m.group(1).equals(baseName)) {
+            continue;
+          }
+          BasicFileAttributes attributes =
+              Files.readAttributes(file, BasicFileAttributes.class);
+          states.add(file.getFileName() + " " + attributes.size() + " "
+              + attributes.lastModifiedTime().toMillis());
+          String part = m.group(2);
+          // A plain file wins over a compressed one of the same part, as in libpcp.
+          if (part.equals("meta")) {
+            meta = preferPlain(meta, file);
+          } else if (part.equals("index")) {
+            index = preferPlain(index, file);
+          } else if (part.length() <= 9) {
+            volumes.merge(Integer.parseInt(part), file, Archive::preferPlain);
+          }
+        }
+      }
+      states.sort(null);
+      return new Components(base, meta, index, volumes, states);
     }
   }
 

@@ -33,7 +33,7 @@ public final class ArchiveDiscovery {
     }
     for (Path base : bases) {
       try {
-        Archive archive = Archive.open(base);
+        Archive archive = Archive.reuse(base);
         discovery.byHost.computeIfAbsent(archive.hostname(), h -> new ArrayList<>()).add(archive);
       } catch (IOException e) {
         discovery.failures.add(e);

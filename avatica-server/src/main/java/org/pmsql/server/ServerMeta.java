@@ -22,6 +22,7 @@ import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
@@ -143,15 +144,22 @@ final class ServerMeta extends JdbcMeta {
     super.openConnection(ch, Map.of());
     Caller caller = ServingHandler.caller();
     connectionUsers.put(ch.id, caller.user());
-    if (logRequests != null) {
-      try {
-        getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
-            .getSubSchema(PcpSchemas.CATALOG_SCHEMA)
-            .add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
-      } catch (SQLException e) {
-        throw new RuntimeException(e);
+    try {
+      SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
+          .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
+      catalog.add(ServerStatusTable.NAME, new ServerStatusTable(this::counts));
+      if (logRequests != null) {
+        catalog.add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
       }
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
     }
+  }
+
+  private ServerStatusTable.Counts counts() {
+    return new ServerStatusTable.Counts(connectionUsers.size(), uses.size(),
+        (int) uses.values().stream().filter(u -> u.stream != null).count(),
+        logRequests == null ? 0 : logRequests.size());
   }
 
   @Override

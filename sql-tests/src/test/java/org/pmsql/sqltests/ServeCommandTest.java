@@ -3,10 +3,6 @@ package org.pmsql.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,28 +22,12 @@ class ServeCommandTest {
 
   @Test
   void servesTheSampleToRemoteJdbc() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    Process server = new ProcessBuilder("bash", "-c", "exec ./pmsql serve --archives "
-        + Sql.sample() + " --port " + port + " --log-dir " + dir.resolve("requested"))
-        .directory(PcpTools.repositoryRoot().toFile()).redirectErrorStream(true).start();
-    try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      StringBuilder said = new StringBuilder();
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
-        said.append(line).append('\n');
-        if (line.contains("listening on port " + port)) {
-          break;
-        }
-      }
-      assertTrue(said.toString().contains("127.0.0.1 only"), said.toString());
+    try (ServeProcess server = ServeProcess.start("", "--archives " + Sql.sample()
+        + " --log-dir " + dir.resolve("requested"), dir.resolve("serve.out"))) {
+      assertTrue(server.banner().contains("127.0.0.1 only"), server.banner());
       String sql = "SELECT instance, count(*) AS n, max(val) AS hi FROM vm.\"kernel.all.load\""
           + " GROUP BY instance ORDER BY instance";
-      try (Connection remote = DriverManager.getConnection(
-              "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf");
+      try (Connection remote = DriverManager.getConnection(server.url());
           Connection local = Sql.connect(Sql.sample())) {
         List<String> want = Sql.rows(local, sql).stream().map(Arrays::toString).toList();
         assertEquals(3, want.size(), want.toString());
@@ -59,11 +39,8 @@ class ServeCommandTest {
         assertEquals("[localhost, kernel.all.load, logging, 1000]", Arrays.toString(Sql.rows(
             remote, "SELECT host, metric, state, logged_every_ms FROM pcp.log_requests").get(0)));
       }
-    } finally {
-      server.destroy();
-      server.waitFor();
-      assertEquals(List.of(), PcpTools.run(10, "pgrep", "-f", dir.toString()).output().lines()
-          .toList(), "the server's pmlogger ends with it");
     }
+    assertEquals(List.of(), PcpTools.run(10, "pgrep", "-f", dir.toString()).output().lines()
+        .toList(), "the server's pmlogger ends with it");
   }
 }

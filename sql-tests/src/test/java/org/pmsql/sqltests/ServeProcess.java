@@ -1,0 +1,71 @@
+package org.pmsql.sqltests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.pmsql.archive.PcpTools;
+
+/** {@code ./pmsql serve} run as a user runs it, on a free loopback port, until closed. */
+final class ServeProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final String banner;
+
+  private ServeProcess(Process process, int port, String banner) {
+    this.process = process;
+    this.port = port;
+    this.banner = banner;
+  }
+
+  /**
+   * Starts {@code ./pmsql serve --port P ARGS} and waits for it to listen; what it prints goes
+   * to {@code output} (a pipe nobody reads would stop the server once full).
+   */
+  static ServeProcess start(String javaOptions, String args, Path output)
+      throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+        "exec ./pmsql serve --port " + port + " " + args)
+        .directory(PcpTools.repositoryRoot().toFile()).redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().put("PMSQL_JAVA_OPTS", javaOptions);
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300); // may build the jar
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      String said = Files.readString(output);
+      if (said.contains("listening on port " + port)) {
+        return new ServeProcess(process, port, said);
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly();
+    throw new AssertionError("pmsql serve did not start: " + Files.readString(output));
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** What the server printed up to listening. */
+  String banner() {
+    return banner;
+  }
+
+  String url() {
+    return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf";
+  }
+
+  /** SIGTERM, as a service manager stops it. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "pmsql serve did not stop on SIGTERM");
+  }
+}
