@@ -35,11 +35,7 @@ final class LogRequests implements AutoCloseable {
   private final Map<Long, Request> requests = new LinkedHashMap<>();
   private final Map<String, RequestedLogger> loggers = new HashMap<>();
   private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(
-      r -> {
-        Thread t = new Thread(r, "pmsql-log-request-expiry");
-        t.setDaemon(true);
-        return t;
-      });
+      DaemonThreads.named("pmsql-log-request-expiry"));
 
   LogRequests(Path directory, PcpServer.Limits limits) {
     this.directory = directory;

@@ -25,11 +25,8 @@ final class PcpCommand {
   /** What a tool printed; pmlc exits 0 even when every command failed, so read stderr. */
   record Result(int exitCode, String stdout, String stderr) {}
 
-  private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "pmsql-pcp-output");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService DRAINS = Executors.newCachedThreadPool(
+      DaemonThreads.named("pmsql-pcp-output"));
 
   private PcpCommand() {}
 

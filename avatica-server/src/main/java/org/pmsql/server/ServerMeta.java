@@ -51,14 +51,13 @@ import org.pmsql.sql.PcpSchemas;
 final class ServerMeta extends JdbcMeta {
   private final PcpServer.Limits limits;
   private final LogRequests logRequests;
+  /** Running queries are cancelled when the heap is this full after a collection. */
+  private static final double HEAP_FRACTION = 0.85;
+  private final MemoryGuard memoryGuard;
   private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
   private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-      r -> {
-        Thread t = new Thread(r, "pmsql-idle-sweeper");
-        t.setDaemon(true);
-        return t;
-      });
+      DaemonThreads.named("pmsql-idle-sweeper"));
 
   /**
    * What the server knows of a client's statement: whose it is, whether a call on it is
@@ -71,6 +70,7 @@ final class ServerMeta extends JdbcMeta {
     final AtomicInteger calls = new AtomicInteger();
     volatile long lastUsedNanos = System.nanoTime();
     volatile StreamFrames stream;
+    volatile boolean cancelledForMemory;
 
     Use(String user, String connectionId) {
       this.user = user;
@@ -117,6 +117,7 @@ final class ServerMeta extends JdbcMeta {
     super(url, withCacheExpiry(serverSettings, limits));
     this.limits = limits;
     this.logRequests = logRequests;
+    this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
     sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -192,6 +193,8 @@ final class ServerMeta extends JdbcMeta {
       return serveStream(h, call, call.statement().getResultSet(), sql, maxRowsInFirstFrame);
     } catch (SQLException e) {
       throw new RuntimeException(e);
+    } catch (RuntimeException e) {
+      throw explain(h, e);
     }
   }
 
@@ -212,6 +215,8 @@ final class ServerMeta extends JdbcMeta {
       return serveStream(h, call, prepared.executeQuery(), sql, maxRowsInFirstFrame);
     } catch (SQLException e) {
       throw new RuntimeException(e);
+    } catch (RuntimeException e) {
+      throw explain(h, e);
     }
   }
 
@@ -241,7 +246,39 @@ final class ServerMeta extends JdbcMeta {
       return frame;
     } catch (SQLException e) {
       throw new RuntimeException(e);
+    } catch (RuntimeException e) {
+      throw explain(h, e);
     }
+  }
+
+  /** Cancels every running query but streams, whose memory is bounded by their queues. */
+  private void cancelForMemory() {
+    uses.forEach((id, use) -> {
+      StatementInfo info = use.calls.get() > 0 && use.stream == null
+          ? getStatementCache().asMap().get(id) : null;
+      if (info != null) {
+        use.cancelledForMemory = true;
+        try {
+          JdbcMetaInternals.statement(info).cancel();
+        } catch (SQLException e) {
+          // closed meanwhile: it holds nothing any more
+        }
+      }
+    });
+  }
+
+  /** A query the memory guard cancelled fails with that reason, not "query cancelled". */
+  private RuntimeException explain(StatementHandle h, RuntimeException e) {
+    Use use = uses.get(h.id);
+    if (use == null || !use.cancelledForMemory) {
+      return e;
+    }
+    use.cancelledForMemory = false;
+    Runtime heap = Runtime.getRuntime();
+    return new RuntimeException(new SQLException("statement cancelled: the server's heap was"
+        + " still over " + Math.round(HEAP_FRACTION * 100) + "% full of " + (heap.maxMemory() >> 20)
+        + " MB after a collection; ask for less at once (a narrower time range, fewer groups,"
+        + " a LIMIT) or give the server more (PMSQL_JAVA_OPTS=-Xmx...)", "53200"));
   }
 
   @Override
@@ -276,6 +313,7 @@ final class ServerMeta extends JdbcMeta {
   /** Stops the sweeper, every stream and requested pmlogger, and closes every connection. */
   void shutdown() {
     sweeper.shutdownNow();
+    memoryGuard.close();
     uses.keySet().forEach(this::forget);
     getConnectionCache().invalidateAll();
     if (logRequests != null) {

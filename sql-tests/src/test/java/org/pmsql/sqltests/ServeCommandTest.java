@@ -1,11 +1,13 @@
 package org.pmsql.sqltests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
@@ -42,5 +44,25 @@ class ServeCommandTest {
     }
     assertEquals(List.of(), PcpTools.run(10, "pgrep", "-f", dir.toString()).output().lines()
         .toList(), "the server's pmlogger ends with it");
+  }
+
+  /**
+   * A query that must hold 23 M rows (ORDER BY without LIMIT) on a server with a 256 MB heap
+   * is cancelled with the reason, and the server goes on answering.
+   */
+  @Test
+  void aQueryTooLargeForTheHeapIsCancelledAndTheServerLives() throws Exception {
+    Path large = PcpTools.corpus().resolve("20180416.10.00");
+    try (ServeProcess server = ServeProcess.start("-Xmx256m", "--archives " + large
+        + " --log-dir " + dir.resolve("requested"), dir.resolve("serve.out"));
+        Connection remote = DriverManager.getConnection(server.url())) {
+      String host = Sql.host(large);
+      SQLException cancelled = assertThrows(SQLException.class, () -> Sql.rows(remote,
+          "SELECT ts, metric, instance, val FROM \"" + host + "\".metrics ORDER BY val DESC"));
+      assertTrue(cancelled.getMessage().contains("statement cancelled: the server's heap"),
+          cancelled.getMessage());
+      assertEquals(List.of(host), Sql.rows(remote, "SELECT host FROM pcp.hosts").stream()
+          .map(row -> (String) row[0]).toList());
+    }
   }
 }

@@ -84,7 +84,35 @@ public final class InstanceDomain {
     while (at > 0 && snapshots.get(at - 1).stampNanos > snapshot.stampNanos) {
       at--;
     }
-    snapshots.add(at, snapshot);
+    snapshots.add(at, at == 0 ? snapshot : sharing(snapshots.get(at - 1), snapshot));
+  }
+
+  /**
+   * The snapshot, holding the previous one's arrays when nothing changed and its name strings
+   * where an instance kept its name. A process domain is written again every time a process
+   * starts or ends, each time with every name: an archive of a busy host holds millions of
+   * copies of the same few hundred names otherwise.
+   */
+  private static Snapshot sharing(Snapshot previous, Snapshot next) {
+    int[] ids = next.ids;
+    String[] names = next.names;
+    boolean same = Arrays.equals(previous.ids, ids);
+    for (int i = 0, j = 0; i < ids.length && j < previous.ids.length; ) {
+      if (ids[i] < previous.ids[j]) {
+        i++;
+      } else if (ids[i] > previous.ids[j]) {
+        j++;
+      } else {
+        if (previous.names[j].equals(names[i])) {
+          names[i] = previous.names[j];
+        } else {
+          same = false;
+        }
+        i++;
+        j++;
+      }
+    }
+    return same ? new Snapshot(next.stampNanos, previous.ids, previous.names) : next;
   }
 
   /** The snapshot in force at a time: the latest with a stamp at or before it, else null. */

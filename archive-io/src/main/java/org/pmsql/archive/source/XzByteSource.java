@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.tukaani.xz.SeekableFileInputStream;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
@@ -43,7 +44,7 @@ final class XzByteSource implements ByteSource {
   XzByteSource(String name, Path file) throws IOException {
     this.name = name;
     this.file = file;
-    this.in = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()));
+    this.in = decoder(file);
     int count = in.getBlockCount();
     this.blockStarts = new long[count + 1];
     boolean small = count > 1;
@@ -141,6 +142,16 @@ final class XzByteSource implements ByteSource {
     }, DECODERS);
   }
 
+  /**
+   * A decoder whose dictionary (8 MiB for xz's default preset) comes from, and on close goes
+   * back to, a process-wide cache of soft references: many scans of .xz volumes at once, as a
+   * server runs, would otherwise allocate one per opened volume and fill the heap with them.
+   */
+  private static SeekableXZInputStream decoder(Path file) throws IOException {
+    return new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, true,
+        BasicArrayCache.getInstance());
+  }
+
   /** Each decoding thread needs a stream of its own; they are reused between blocks. */
   private SeekableXZInputStream borrowDecoder() {
     synchronized (idleDecoders) {
@@ -149,7 +160,7 @@ final class XzByteSource implements ByteSource {
       }
     }
     try {
-      return new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()));
+      return decoder(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
