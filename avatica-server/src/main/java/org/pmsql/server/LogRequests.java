@@ -77,7 +77,8 @@ final class LogRequests implements AutoCloseable {
       long mine = requests.values().stream().filter(r -> r.user().equals(caller.user())).count();
       if (mine >= limits.maxLogRequestsPerUser()) {
         throw refused(describe(caller.user()) + " already has " + mine + " requests (limit "
-            + limits.maxLogRequestsPerUser() + "); withdraw one with DELETE FROM pcp.log_requests WHERE id = ..");
+            + limits.maxLogRequestsPerUser()
+            + "); withdraw one with DELETE FROM pcp.log_requests WHERE id = ..");
       }
       long now = System.currentTimeMillis();
       Request request = new Request(ids.incrementAndGet(), host, metric, intervalMillis,

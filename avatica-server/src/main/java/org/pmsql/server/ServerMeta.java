@@ -49,10 +49,11 @@ import org.pmsql.sql.PcpSchemas;
  * </ul>
  */
 final class ServerMeta extends JdbcMeta {
-  private final PcpServer.Limits limits;
-  private final LogRequests logRequests;
   /** Running queries are cancelled when the heap is this full after a collection. */
   private static final double HEAP_FRACTION = 0.85;
+
+  private final PcpServer.Limits limits;
+  private final LogRequests logRequests;
   private final MemoryGuard memoryGuard;
   private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
   private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
