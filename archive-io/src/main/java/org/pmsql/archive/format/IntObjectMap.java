@@ -6,14 +6,14 @@ import java.util.Arrays;
  * An open-addressing map from int keys (pmIDs, indoms) to objects, so per-record lookups on the
  * decode path neither box keys nor allocate.
  */
-final class IntObjectMap<V> {
+public final class IntObjectMap<V> {
   private int[] keys = new int[16];
   private Object[] values = new Object[16];
   private boolean[] used = new boolean[16];
   private int size;
 
   @SuppressWarnings("unchecked")
-  V get(int key) {
+  public V get(int key) {
     int mask = keys.length - 1;
     for (int i = mix(key) & mask; used[i]; i = (i + 1) & mask) {
       if (keys[i] == key) {
@@ -23,7 +23,7 @@ final class IntObjectMap<V> {
     return null;
   }
 
-  void put(int key, V value) {
+  public void put(int key, V value) {
     if ((size + 1) * 2 > keys.length) {
       grow();
     }
