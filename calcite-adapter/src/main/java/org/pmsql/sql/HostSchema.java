@@ -1,8 +1,11 @@
 package org.pmsql.sql;
 
+import com.google.common.collect.ImmutableMultimap;
+import com.google.common.collect.Multimap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.pmsql.archive.Archive;
@@ -11,7 +14,9 @@ import org.pmsql.archive.format.MetricDesc;
 
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
- * {@code live} and {@code "live:<metric>"} for SELECT STREAM, and catalog tables {@code descs}, {@code instances}, {@code labels} and {@code archives}.
+ * {@code live} and {@code "live:<metric>"} for SELECT STREAM, catalog tables {@code descs},
+ * {@code instances}, {@code labels} and {@code archives}, and the table function
+ * {@code interpolate}.
  */
 final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
@@ -24,6 +29,13 @@ final class HostSchema extends AbstractSchema {
   HostSchema(ArchiveSet set, ArchiveErrors errors) {
     this.set = set;
     this.errors = errors;
+  }
+
+  @Override
+  protected Multimap<String, Function> getFunctionMultimap() {
+    ImmutableMultimap.Builder<String, Function> functions = ImmutableMultimap.builder();
+    InterpolateMacro.overloads(set).forEach(m -> functions.put(InterpolateMacro.NAME, m));
+    return functions.build();
   }
 
   @Override

@@ -96,50 +96,100 @@ public final class Interpolation {
     return observations.instances();
   }
 
-  /** Receives one instance's value at one time; rate is NaN when there is none. */
-  public interface Sink {
-    void sample(long nanos, int inst, double value, double rate);
-  }
-
   /**
    * The values at {@code start + k * step} up to {@code end} (and not past the last record),
    * instance by instance in the order first seen, with the counter rate between consecutive
    * times as pmrep computes it (none for the first, after a missing value, or when the counter
-   * went down).
+   * went down). Only the current time's values are held, whatever the range.
    */
-  public void sample(long startNanos, long stepNanos, long endNanos, Sink sink) {
+  public Samples samples(long startNanos, long stepNanos, long endNanos) {
     if (stepNanos <= 0) {
       throw new IllegalArgumentException("the step must be positive");
     }
-    long stop = Math.min(endNanos, lastNanos);
-    boolean counter = desc.semantics() == PmTypes.SEM_COUNTER;
-    int[] instances = observations.instances();
-    double[] previous = new double[instances.length];
-    Arrays.fill(previous, Double.NaN);
-    long previousT = Long.MIN_VALUE;
-    boolean previousHadValues = false;
-    for (long t = startNanos; t <= stop; t += stepNanos) {
-      if (t < firstNanos) {
-        continue;
-      }
-      // interp.c: after a mark, a counter that had values gives none, so no rate spans it
-      boolean markCrossed =
-          counter && previousHadValues && previousT != Long.MIN_VALUE && markIn(previousT, t);
-      boolean hadValues = false;
-      for (int k = 0; k < instances.length; k++) {
-        double v = markCrossed ? Double.NaN : valueAt(observations.of(k), t);
+    return new Samples(Math.max(startNanos, firstTime(startNanos, stepNanos)), stepNanos,
+        Math.min(endNanos, lastNanos));
+  }
+
+  /** The first time of the grid start + k * step that is not before the first record. */
+  private long firstTime(long startNanos, long stepNanos) {
+    if (startNanos >= firstNanos) {
+      return startNanos;
+    }
+    long steps = (firstNanos - startNanos + stepNanos - 1) / stepNanos;
+    return startNanos + steps * stepNanos;
+  }
+
+  /** A cursor over the samples: {@link #next()}, then the current one's fields. */
+  public final class Samples {
+    private final long stepNanos;
+    private final long stop;
+    private final boolean counter = desc.semantics() == PmTypes.SEM_COUNTER;
+    private final int[] instances = observations.instances();
+    private final double[] previous = new double[instances.length];
+    private long t;
+    private boolean started;
+    private long previousT = Long.MIN_VALUE;
+    private boolean previousHadValues;
+    private boolean hadValues;
+    private boolean markCrossed;
+    private int k = instances.length;
+    private double value;
+    private double rate;
+
+    private Samples(long startNanos, long stepNanos, long stop) {
+      this.stepNanos = stepNanos;
+      this.stop = stop;
+      this.t = startNanos - stepNanos;
+      Arrays.fill(previous, Double.NaN);
+    }
+
+    public boolean next() {
+      for (;;) {
+        if (k == instances.length) {
+          if (started) {
+            previousT = t;
+            previousHadValues = hadValues;
+          }
+          if (t + stepNanos > stop) {
+            return false;
+          }
+          t += stepNanos;
+          started = true;
+          k = 0;
+          hadValues = false;
+          // interp.c: after a mark, a counter that had values gives none, so no rate spans it
+          markCrossed = counter && previousHadValues && previousT != Long.MIN_VALUE
+              && markIn(previousT, t);
+        }
+        int current = k++;
+        double v = markCrossed ? Double.NaN : valueAt(observations.of(current), t);
+        double before = previous[current];
+        previous[current] = v;
         if (!Double.isNaN(v)) {
           hadValues = true;
-          double rate = Double.NaN;
-          if (counter && !Double.isNaN(previous[k]) && v >= previous[k]) {
-            rate = (v - previous[k]) / ((t - previousT) / 1e9);
-          }
-          sink.sample(t, instances[k], v, rate);
+          value = v;
+          rate = counter && !Double.isNaN(before) && v >= before
+              ? (v - before) / ((t - previousT) / 1e9) : Double.NaN;
+          return true;
         }
-        previous[k] = v;
       }
-      previousT = t;
-      previousHadValues = hadValues;
+    }
+
+    public long nanos() {
+      return t;
+    }
+
+    public int inst() {
+      return instances[k - 1];
+    }
+
+    public double value() {
+      return value;
+    }
+
+    /** The counter rate per second from the previous time, or NaN. */
+    public double rate() {
+      return rate;
     }
   }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.Pmrep;
 import org.pmsql.archive.format.InstanceDomain;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
@@ -55,18 +56,20 @@ class InterpolationTest {
       MetricDesc desc = interpolation.desc();
       Map<String, String> values = new TreeMap<>();
       Map<String, String> rates = new TreeMap<>();
-      interpolation.sample(archive.startNanos(), step, Long.MAX_VALUE, (t, inst, v, rate) -> {
-        String column = column(archive, desc, inst, t);
-        values.put(key(t, column), format(v, desc));
-        if (!Double.isNaN(rate)) {
-          rates.put(key(t, column), String.format("%.9f", rate));
+      Interpolation.Samples samples =
+          interpolation.samples(archive.startNanos(), step, Long.MAX_VALUE);
+      while (samples.next()) {
+        String key = key(samples.nanos(), column(archive, desc, samples.inst()));
+        values.put(key, format(samples.value(), desc));
+        if (!Double.isNaN(samples.rate())) {
+          rates.put(key, String.format("%.9f", samples.rate()));
         }
-      });
+      }
       boolean counter = desc.semantics() == PmTypes.SEM_COUNTER;
-      Map<String, String> pmrepValues = pmrep(path, stepSeconds, metric, true);
+      Map<String, String> pmrepValues = Pmrep.cells(path, stepSeconds, metric, true);
       differences(pmrepValues, values, metric + " values (pmrep -r)").ifPresent(failures::add);
       if (counter) {
-        differences(pmrep(path, stepSeconds, metric, false), rates, metric + " rates (pmrep)")
+        differences(Pmrep.cells(path, stepSeconds, metric, false), rates, metric + " rates (pmrep)")
             .ifPresent(failures::add);
       }
       compared += pmrepValues.size();
@@ -95,7 +98,7 @@ class InterpolationTest {
    * pmrep's column: the metric, and the instance's name as the archive last gives it (a reused
    * process id appears under its latest command name in every row).
    */
-  private static String column(Archive archive, MetricDesc desc, int inst, long t) {
+  private static String column(Archive archive, MetricDesc desc, int inst) {
     if (desc.singular()) {
       return desc.name();
     }
@@ -117,50 +120,5 @@ class InterpolationTest {
   private static String key(long nanos, String column) {
     return LocalDateTime.ofInstant(Instant.ofEpochSecond(0, nanos), ZoneOffset.UTC)
         .format(MICROS) + " " + column;
-  }
-
-  /** pmrep's cells, keyed as above; empty cells (no value) are left out. */
-  private static Map<String, String> pmrep(Path archive, double stepSeconds, String metric,
-      boolean raw) throws Exception {
-    List<String> command = new ArrayList<>(List.of(PcpTools.tool("pmrep").toString(),
-        "-a", archive.toString(), "-t", stepSeconds + "sec", "-Z", "UTC", "-o", "csv",
-        "-P", "9", "-f", "%Y-%m-%d %H:%M:%S.%f"));
-    if (raw) {
-      command.add("-r");
-    }
-    command.add(metric);
-    PcpTools.Result r = PcpTools.run(120, command.toArray(new String[0]));
-    assertEquals(0, r.exitCode(), r.output());
-    List<String> lines = r.output().lines().toList();
-    List<String> header = csv(lines.get(0));
-    Map<String, String> cells = new TreeMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      List<String> row = csv(line);
-      for (int i = 1; i < header.size(); i++) {
-        String cell = row.get(i);
-        if (!cell.isEmpty() && !cell.equals("N/A")) {
-          cells.put(row.get(0) + " " + header.get(i), cell);
-        }
-      }
-    }
-    return cells;
-  }
-
-  private static List<String> csv(String line) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        cells.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    cells.add(cell.toString());
-    return cells;
   }
 }
