@@ -15,8 +15,8 @@ import org.pmsql.archive.format.MetricDesc;
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
  * {@code live} and {@code "live:<metric>"} for SELECT STREAM, catalog tables {@code descs},
- * {@code instances}, {@code labels} and {@code archives}, and the table function
- * {@code interpolate}.
+ * {@code instances}, {@code labels} and {@code archives}, {@code latest} (each metric and
+ * instance's last value), and the table functions {@code interpolate} and {@code latest}.
  */
 final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
@@ -35,6 +35,7 @@ final class HostSchema extends AbstractSchema {
   protected Multimap<String, Function> getFunctionMultimap() {
     ImmutableMultimap.Builder<String, Function> functions = ImmutableMultimap.builder();
     InterpolateMacro.overloads(set).forEach(m -> functions.put(InterpolateMacro.NAME, m));
+    functions.put(LatestMacro.NAME, new LatestMacro(set));
     return functions.build();
   }
 
@@ -44,6 +45,7 @@ final class HostSchema extends AbstractSchema {
       Map<String, Table> map = new LinkedHashMap<>();
       map.put("metrics", new MetricsTable(set, null, errors));
       map.put("live", new LiveTable(set, null));
+      map.put("latest", new LatestTable(set, Long.MAX_VALUE));
       map.put("descs", CatalogTables.descs(set));
       map.put("instances", CatalogTables.instances(set));
       map.put("archives", CatalogTables.archives(set));

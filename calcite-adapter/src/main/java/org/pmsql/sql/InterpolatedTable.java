@@ -24,7 +24,8 @@ import org.pmsql.archive.interpolate.Interpolation;
  * rate (the counter rate from the previous step, as pmrep prints it; null for other metrics).
  * Times are start + k * step_seconds, start being the archives' start unless given.
  */
-public final class InterpolatedTable extends AbstractTable implements TranslatableTable {
+final class InterpolatedTable extends AbstractTable
+    implements TranslatableTable, MacroTableScan.Rows {
   private final ArchiveSet set;
   private final String metric;
   private final long stepNanos;
@@ -54,10 +55,10 @@ public final class InterpolatedTable extends AbstractTable implements Translatab
 
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    return new InterpolateScan(context.getCluster(), relOptTable, this);
+    return new MacroTableScan(context.getCluster(), relOptTable, this);
   }
 
-  /** Called by generated code. */
+  @Override
   public Enumerable<Object[]> rows(DataContext root) {
     QueryStop stop = QueryStop.of(root);
     return new AbstractEnumerable<>() {

@@ -1,11 +1,13 @@
 package org.pmsql.sql;
 
 import java.util.List;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.tree.Blocks;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptCluster;
@@ -15,13 +17,19 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 
 /**
- * The scan of an interpolate(...) call. A macro's table has no place in a schema that generated
- * code could name, so the table object itself is stashed for the generated code to call.
+ * The scan of a table a macro made (interpolate(...), latest(...)). Such a table has no place
+ * in a schema that generated code could name, so the table object itself is stashed for the
+ * generated code to call.
  */
-final class InterpolateScan extends TableScan implements EnumerableRel {
-  private final InterpolatedTable table;
+public final class MacroTableScan extends TableScan implements EnumerableRel {
+  /** A macro's table: its rows, computed when the query runs. */
+  public interface Rows {
+    Enumerable<Object[]> rows(DataContext root);
+  }
 
-  InterpolateScan(RelOptCluster cluster, RelOptTable relOptTable, InterpolatedTable table) {
+  private final Rows table;
+
+  MacroTableScan(RelOptCluster cluster, RelOptTable relOptTable, Rows table) {
     super(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), List.of(), relOptTable);
     this.table = table;
   }
@@ -36,7 +44,6 @@ final class InterpolateScan extends TableScan implements EnumerableRel {
     PhysType physType =
         PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.preferArray());
     return implementor.result(physType, Blocks.toBlock(Expressions.call(
-        implementor.stash(table, InterpolatedTable.class), "rows",
-        implementor.getRootExpression())));
+        implementor.stash(table, Rows.class), "rows", implementor.getRootExpression())));
   }
 }
