@@ -68,6 +68,7 @@ public final class PcpSchemas {
         return catalog;
       }
     });
+    CounterAggregates.register(root);
     List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
     if (!hosts.isEmpty()) {
       SchemaPlus all = root.add(ALL_HOSTS_SCHEMA, new AbstractSchema());
