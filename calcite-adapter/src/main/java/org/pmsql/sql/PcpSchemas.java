@@ -69,6 +69,7 @@ public final class PcpSchemas {
       }
     });
     CounterAggregates.register(root);
+    TimeBucket.register(root);
     List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
     if (!hosts.isEmpty()) {
       SchemaPlus all = root.add(ALL_HOSTS_SCHEMA, new AbstractSchema());

@@ -29,14 +29,8 @@ public final class RowsOnDemand implements Iterator<Object>, AutoCloseable {
     if (!fetched) {
       try {
         present = rows.moveNext();
-      } catch (CancellationException e) {
-        throw sneaky(e.getMessage().contains("timed out")
-            ? new SQLTimeoutException(e.getMessage(), "57014", e)
-            : new SQLException(e.getMessage(), "57014", e));
-      } catch (UncheckedIOException e) {
-        throw sneaky(new SQLException(e.getMessage(), "58030", e.getCause()));
       } catch (RuntimeException e) {
-        throw sneaky(new SQLException(e.getMessage(), e));
+        throw sneaky(asSqlException(e));
       }
       fetched = true;
     }
@@ -49,7 +43,24 @@ public final class RowsOnDemand implements Iterator<Object>, AutoCloseable {
       throw new NoSuchElementException();
     }
     fetched = false;
-    return rows.current();
+    try {
+      // Calcite computes a row's expressions here, not in moveNext()
+      return rows.current();
+    } catch (RuntimeException e) {
+      throw sneaky(asSqlException(e));
+    }
+  }
+
+  private static SQLException asSqlException(RuntimeException e) {
+    if (e instanceof CancellationException) {
+      return e.getMessage().contains("timed out")
+          ? new SQLTimeoutException(e.getMessage(), "57014", e)
+          : new SQLException(e.getMessage(), "57014", e);
+    }
+    if (e instanceof UncheckedIOException) {
+      return new SQLException(e.getMessage(), "58030", e.getCause());
+    }
+    return new SQLException(e.getMessage(), e);
   }
 
   @Override
