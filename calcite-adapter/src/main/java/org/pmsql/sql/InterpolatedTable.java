@@ -7,12 +7,8 @@ import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
-import org.apache.calcite.plan.RelOptTable;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.TranslatableTable;
-import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
@@ -24,8 +20,7 @@ import org.pmsql.archive.interpolate.Interpolation;
  * rate (the counter rate from the previous step, as pmrep prints it; null for other metrics).
  * Times are start + k * step_seconds, start being the archives' start unless given.
  */
-final class InterpolatedTable extends AbstractTable
-    implements TranslatableTable, MacroTableScan.Rows {
+final class InterpolatedTable extends MacroTable {
   private final ArchiveSet set;
   private final String metric;
   private final long stepNanos;
@@ -51,11 +46,6 @@ final class InterpolatedTable extends AbstractTable
         .add("val", SqlTypeName.DOUBLE)
         .add("rate", SqlTypeName.DOUBLE).nullable(true)
         .build();
-  }
-
-  @Override
-  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    return new MacroTableScan(context.getCluster(), relOptTable, this);
   }
 
   @Override

@@ -11,13 +11,8 @@ import java.util.Set;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
-import org.apache.calcite.plan.RelOptTable;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.ScannableTable;
-import org.apache.calcite.schema.TranslatableTable;
-import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.ArchiveCursor;
 import org.pmsql.archive.ArchiveSet;
@@ -33,8 +28,7 @@ import org.pmsql.archive.format.ResultRecord;
  * time, stopping once every metric has been seen with every instance its domain then holds
  * (a metric logged once at the start still sends the scan back there).
  */
-final class LatestTable extends AbstractTable
-    implements ScannableTable, TranslatableTable, MacroTableScan.Rows {
+final class LatestTable extends MacroTable {
   private final ArchiveSet set;
   private final long asOfNanos;
 
@@ -55,16 +49,6 @@ final class LatestTable extends AbstractTable
         .add("val", SqlTypeName.DOUBLE).nullable(true)
         .add("val_text", SqlTypeName.VARCHAR).nullable(true)
         .build();
-  }
-
-  @Override
-  public Enumerable<Object[]> scan(DataContext root) {
-    return rows(root);
-  }
-
-  @Override
-  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    return new MacroTableScan(context.getCluster(), relOptTable, this);
   }
 
   @Override

@@ -1,13 +1,11 @@
 package org.pmsql.sql;
 
 import java.util.List;
-import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.tree.Blocks;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptCluster;
@@ -21,15 +19,10 @@ import org.apache.calcite.rel.core.TableScan;
  * in a schema that generated code could name, so the table object itself is stashed for the
  * generated code to call.
  */
-public final class MacroTableScan extends TableScan implements EnumerableRel {
-  /** A macro's table: its rows, computed when the query runs. */
-  public interface Rows {
-    Enumerable<Object[]> rows(DataContext root);
-  }
+final class MacroTableScan extends TableScan implements EnumerableRel {
+  private final MacroTable table;
 
-  private final Rows table;
-
-  MacroTableScan(RelOptCluster cluster, RelOptTable relOptTable, Rows table) {
+  MacroTableScan(RelOptCluster cluster, RelOptTable relOptTable, MacroTable table) {
     super(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), List.of(), relOptTable);
     this.table = table;
   }
@@ -44,6 +37,6 @@ public final class MacroTableScan extends TableScan implements EnumerableRel {
     PhysType physType =
         PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.preferArray());
     return implementor.result(physType, Blocks.toBlock(Expressions.call(
-        implementor.stash(table, Rows.class), "rows", implementor.getRootExpression())));
+        implementor.stash(table, MacroTable.class), "rows", implementor.getRootExpression())));
   }
 }
