@@ -37,7 +37,7 @@ final class CatalogTables {
   private CatalogTables() {}
 
   /** A table of rows computed on demand from the archives' metadata. */
-  private static final class ListTable extends AbstractTable implements ScannableTable {
+  static final class ListTable extends AbstractTable implements ScannableTable {
     private final Function<RelDataTypeFactory, RelDataType> rowType;
     private final Supplier<List<Object[]>> rows;
 

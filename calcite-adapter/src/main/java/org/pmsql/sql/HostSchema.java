@@ -15,8 +15,9 @@ import org.pmsql.archive.format.MetricDesc;
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
  * {@code live} and {@code "live:<metric>"} for SELECT STREAM, catalog tables {@code descs},
- * {@code instances}, {@code labels} and {@code archives}, {@code latest} (each metric and
- * instance's last value), and the table functions {@code interpolate} and {@code latest}.
+ * {@code instances}, {@code labels}, {@code metric_labels} and {@code archives},
+ * {@code latest} (each metric and instance's last value), and the table functions
+ * {@code interpolate} and {@code latest}.
  */
 final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
@@ -50,6 +51,7 @@ final class HostSchema extends AbstractSchema {
       map.put("instances", CatalogTables.instances(set));
       map.put("archives", CatalogTables.archives(set));
       map.put("labels", CatalogTables.labels(set));
+      map.put("metric_labels", MergedLabels.table(set));
       TreeSet<String> names = new TreeSet<>();
       for (Archive archive : set.archives()) {
         for (MetricDesc d : archive.metadata().descs()) {
