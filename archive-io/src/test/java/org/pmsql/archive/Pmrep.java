@@ -19,12 +19,20 @@ public final class Pmrep {
    */
   public static Map<String, String> cells(Path archive, double stepSeconds, String metric,
       boolean raw) throws Exception {
-    List<String> command = new ArrayList<>(List.of(PcpTools.tool("pmrep").toString(),
-        "-a", archive.toString(), "-t", stepSeconds + "sec", "-Z", "UTC", "-o", "csv",
-        "-P", "9", "-f", "%Y-%m-%d %H:%M:%S.%f"));
+    List<String> options = new ArrayList<>(List.of("-t", stepSeconds + "sec"));
     if (raw) {
-      command.add("-r");
+      options.add("-r");
     }
+    return cells(archive, options, metric);
+  }
+
+  /** The same with other pmrep options, such as -u -r (every record, raw) or -b byte. */
+  public static Map<String, String> cells(Path archive, List<String> options, String metric)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(PcpTools.tool("pmrep").toString(),
+        "-a", archive.toString(), "-Z", "UTC", "-o", "csv", "-P", "9",
+        "-f", "%Y-%m-%d %H:%M:%S.%f"));
+    command.addAll(options);
     command.add(metric);
     PcpTools.Result r = PcpTools.run(120, command.toArray(new String[0]));
     assertEquals(0, r.exitCode(), r.output());

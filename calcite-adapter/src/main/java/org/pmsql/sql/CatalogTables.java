@@ -97,6 +97,8 @@ final class CatalogTables {
         .add("indom", SqlTypeName.VARCHAR)
         .add("one_line", SqlTypeName.VARCHAR).nullable(true)
         .add("help_text", SqlTypeName.VARCHAR).nullable(true)
+        .add("canonical_units", SqlTypeName.VARCHAR)
+        .add("canonical_factor", SqlTypeName.DOUBLE)
         .build(), () -> {
           Map<String, Object[]> rows = new TreeMap<>();
           for (Archive a : set.archives()) {
@@ -105,7 +107,8 @@ final class CatalogTables {
                   PmTypes.typeName(d.type()), PmTypes.semanticsName(d.semantics()),
                   d.units().toString(), PmTypes.indomString(d.indom()),
                   a.metadata().text(HelpText.ONELINE | HelpText.FOR_PMID, d.pmid()),
-                  a.metadata().text(HelpText.HELP | HelpText.FOR_PMID, d.pmid())});
+                  a.metadata().text(HelpText.HELP | HelpText.FOR_PMID, d.pmid()),
+                  d.units().canonical().toString(), d.units().canonicalFactor()});
             }
           }
           return new ArrayList<>(rows.values());

@@ -33,6 +33,30 @@ public record Units(int word) {
     return (word << 20) >> 28;
   }
 
+  /**
+   * The same dimensions in canonical scales, as pmrep shows them with -b byte -y sec: bytes,
+   * seconds and plain counts.
+   */
+  public Units canonical() {
+    int scales = (0xf << 16) | (0xf << 12) | (0xf << 8);
+    return new Units((word & ~scales) | (3 << 12));
+  }
+
+  /** What a value in these units is multiplied by to be in {@link #canonical()} units. */
+  public double canonicalFactor() {
+    double space = Math.pow(1024, scaleSpace());
+    double time = switch (scaleTime()) {
+      case 0 -> 1e-9;
+      case 1 -> 1e-6;
+      case 2 -> 1e-3;
+      case 4 -> 60;
+      case 5 -> 3600;
+      default -> 1;
+    };
+    double count = Math.pow(10, scaleCount());
+    return Math.pow(space, dimSpace()) * Math.pow(time, dimTime()) * Math.pow(count, dimCount());
+  }
+
   /** A readable form in the spirit of pmUnitsStr(3), e.g. "Kbyte / sec" or "count". */
   @Override
   public String toString() {
