@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.pmsql.archive.format.MetricDesc;
 
 /**
  * One host's archives in time order, read as one continuous history with marks at the gaps
@@ -35,6 +36,34 @@ public final class ArchiveSet {
 
   public long endNanos() throws IOException {
     return archives.get(archives.size() - 1).endNanos();
+  }
+
+  /**
+   * An instance's name at a time: from the latest archive begun by then that names it (an
+   * archive's metadata holds only the domain states it logged), else from any.
+   */
+  public String instanceName(int indom, int inst, long nanos) {
+    for (int i = archives.size() - 1; i >= 0; i--) {
+      Archive archive = archives.get(i);
+      if (i == 0 || archive.startNanos() <= nanos) {
+        String name = archive.metadata().instanceName(indom, inst, nanos);
+        if (name != null) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The metric's descriptor from the latest archive that has it, or null. */
+  public MetricDesc desc(String metric) {
+    for (int i = archives.size() - 1; i >= 0; i--) {
+      MetricDesc desc = archives.get(i).metadata().desc(metric);
+      if (desc != null) {
+        return desc;
+      }
+    }
+    return null;
   }
 
   /** A cursor before the first record. */

@@ -17,7 +17,7 @@ import org.pmsql.archive.format.MetricDesc;
  * {@code live} and {@code "live:<metric>"} for SELECT STREAM, catalog tables {@code descs},
  * {@code instances}, {@code labels}, {@code metric_labels} and {@code archives},
  * {@code latest} (each metric and instance's last value), and the table functions
- * {@code interpolate} and {@code latest}.
+ * {@code interpolate}, {@code latest} and {@code buckets}.
  */
 final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
@@ -37,6 +37,7 @@ final class HostSchema extends AbstractSchema {
     ImmutableMultimap.Builder<String, Function> functions = ImmutableMultimap.builder();
     InterpolateMacro.overloads(set).forEach(m -> functions.put(InterpolateMacro.NAME, m));
     functions.put(LatestMacro.NAME, new LatestMacro(set));
+    BucketsMacro.overloads(set).forEach(m -> functions.put(BucketsMacro.NAME, m));
     return functions.build();
   }
 

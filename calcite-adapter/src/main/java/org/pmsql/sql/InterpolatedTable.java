@@ -2,7 +2,6 @@ package org.pmsql.sql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -10,7 +9,6 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.interpolate.Interpolation;
@@ -90,23 +88,9 @@ final class InterpolatedTable extends MacroTable {
       int inst = samples.inst();
       double rate = samples.rate();
       current = new Object[] {Math.floorDiv(t, 1_000_000L), t,
-          desc.singular() ? null : inst, desc.singular() ? null : instanceName(inst, t),
+          desc.singular() ? null : inst, desc.singular() ? null : set.instanceName(desc.indom(), inst, t),
           samples.value(), Double.isNaN(rate) ? null : rate};
       return true;
-    }
-
-    private String instanceName(int inst, long t) {
-      List<Archive> archives = set.archives();
-      for (int i = archives.size() - 1; i >= 0; i--) {
-        Archive archive = archives.get(i);
-        if (i == 0 || archive.startNanos() <= t) {
-          String name = archive.metadata().instanceName(desc.indom(), inst, t);
-          if (name != null) {
-            return name;
-          }
-        }
-      }
-      return null;
     }
 
     @Override

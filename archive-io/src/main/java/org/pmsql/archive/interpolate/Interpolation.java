@@ -40,13 +40,7 @@ public final class Interpolation {
 
   /** Reads the metric's numeric values and the marks of the whole set. */
   public static Interpolation read(ArchiveSet set, String metric) throws IOException {
-    MetricDesc desc = null;
-    for (var archive : set.archives()) {
-      desc = archive.metadata().desc(metric);
-      if (desc != null) {
-        break;
-      }
-    }
+    MetricDesc desc = set.desc(metric);
     if (desc == null) {
       throw new IllegalArgumentException("host " + set.hostname() + " has no metric " + metric);
     }
