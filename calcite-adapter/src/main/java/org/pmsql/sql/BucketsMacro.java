@@ -8,17 +8,17 @@ import org.apache.calcite.schema.TranslatableTable;
 import org.pmsql.archive.ArchiveSet;
 
 /**
- * {@code TABLE(<host>.buckets(metric, bucket_seconds, start, end, fill [, zone]))}: per bucket
+ * {@code TABLE(<host>.buckets(metric, bucket, start, end, fill [, zone]))}: per bucket
  * and instance the count, mean, low and high of a metric's values, empty buckets filled with
  * 'none', 'null', 'previous' or 'linear', buckets on the wall clock of a time zone (UTC unless
  * named).
  */
 final class BucketsMacro extends HostMacro {
   static final String NAME = "buckets";
-  private static final String[] NAMES =
-      {"metric", "bucket_seconds", "start", "end", "fill", "zone"};
+  private static final String[] NAMES = {"metric", "bucket", "start", "end", "fill", "zone"};
+  /** The bucket is seconds or a calendar 'N weeks' / 'N months', hence ANY (Object). */
   private static final Class<?>[] TYPES =
-      {String.class, Double.class, Object.class, Object.class, String.class, String.class};
+      {String.class, Object.class, Object.class, Object.class, String.class, String.class};
 
   private final ArchiveSet set;
 
@@ -33,10 +33,9 @@ final class BucketsMacro extends HostMacro {
 
   @Override
   public TranslatableTable apply(List<?> arguments) {
-    double seconds = number(arguments, 1);
-    if (!(seconds > 0) || seconds > 366 * 86400.0) {
-      throw refused("bucket_seconds must be above 0 and at most a year, not " + seconds);
-    }
+    Object bucket = arguments.get(1) instanceof org.apache.calcite.util.NlsString s
+        ? s.getValue() : arguments.get(1);
+    BucketsTable.Width width = BucketsTable.Width.parse(bucket);
     long start = timestampNanos(arguments, 2);
     long end = timestampNanos(arguments, 3);
     if (end < start) {
@@ -50,7 +49,7 @@ final class BucketsMacro extends HostMacro {
         throw refused("not a time zone: '" + text(arguments, 5) + "'");
       }
     }
-    return new BucketsTable(set, text(arguments, 0), Math.round(seconds * 1e9), start, end,
+    return new BucketsTable(set, text(arguments, 0), width, start, end,
         BucketsTable.fill(text(arguments, 4)), zone);
   }
 }

@@ -2,16 +2,20 @@ package org.pmsql.sql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -25,10 +29,11 @@ import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.format.ResultRecord;
 
 /**
- * The rows of {@code buckets(metric, bucket_seconds, start, end, fill [, zone])}: for every
- * bucket of the window and every instance, the number of values, their mean, minimum and
- * maximum. Buckets are laid on the zone's wall clock from the local midnight of start's day
- * (so day buckets start at local midnight across daylight saving changes; UTC by default).
+ * The rows of {@code buckets(metric, bucket, start, end, fill [, zone])}: for every bucket of
+ * the window and every instance, the number of values, their mean, minimum and maximum.
+ * Buckets are laid on the zone's wall clock (UTC by default): a number of seconds from the
+ * local midnight of start's day (so day buckets start at local midnight across daylight saving
+ * changes), or calendar weeks from Monday or months from the first.
  * Empty buckets are filled as asked: none (left out), null, previous (the last non-empty
  * bucket's figures) or linear (between the non-empty buckets either side; none at the ends).
  */
@@ -36,19 +41,58 @@ final class BucketsTable extends MacroTable {
   /** How empty buckets are filled. */
   enum Fill { NONE, NULL, PREVIOUS, LINEAR }
 
+  /**
+   * A bucket length on the wall clock: seconds from local midnight, or calendar weeks (from
+   * Monday) or months (from the first of the month), which have no fixed length.
+   */
+  record Width(long nanos, int weeks, int months) {
+    private static final Pattern CALENDAR = Pattern.compile("(\\d{1,3}) (week|month)s?");
+
+    static Width parse(Object value) {
+      if (value instanceof Number n) {
+        double seconds = n.doubleValue();
+        if (!(seconds > 0) || seconds > 366 * 86400.0) {
+          throw new IllegalArgumentException("buckets: bucket_seconds must be above 0 and at"
+              + " most a year, not " + seconds);
+        }
+        return new Width(Math.round(seconds * 1e9), 0, 0);
+      }
+      String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+      Matcher m = CALENDAR.matcher(text);
+      if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
+        throw new IllegalArgumentException("buckets: the bucket is a number of seconds or"
+            + " 'N week(s)' or 'N month(s)', not '" + value + "'");
+      }
+      int count = Integer.parseInt(m.group(1));
+      return m.group(2).equals("week") ? new Width(0, count, 0) : new Width(0, 0, count);
+    }
+
+    /** Where buckets are counted from: the day's, week's or month's start. */
+    LocalDateTime origin(LocalDateTime local) {
+      LocalDateTime midnight = local.truncatedTo(ChronoUnit.DAYS);
+      return weeks > 0 ? midnight.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+          : months > 0 ? midnight.withDayOfMonth(1) : midnight;
+    }
+
+    LocalDateTime start(LocalDateTime origin, long k) {
+      return weeks > 0 ? origin.plusWeeks(k * weeks)
+          : months > 0 ? origin.plusMonths(k * months) : origin.plusNanos(k * nanos);
+    }
+  }
+
   private final ArchiveSet set;
   private final String metric;
-  private final long bucketNanos;
+  private final Width width;
   private final long startNanos;
   private final long endNanos;
   private final Fill fill;
   private final ZoneId zone;
 
-  BucketsTable(ArchiveSet set, String metric, long bucketNanos, long startNanos, long endNanos,
+  BucketsTable(ArchiveSet set, String metric, Width width, long startNanos, long endNanos,
       Fill fill, ZoneId zone) {
     this.set = set;
     this.metric = metric;
-    this.bucketNanos = bucketNanos;
+    this.width = width;
     this.startNanos = startNanos;
     this.endNanos = endNanos;
     this.fill = fill;
@@ -83,14 +127,14 @@ final class BucketsTable extends MacroTable {
    * of start's day; bucket k is [bounds[k], bounds[k + 1]).
    */
   private long[] bounds() {
-    LocalDateTime midnight = LocalDateTime.ofInstant(Instant.ofEpochSecond(0, startNanos), zone)
-        .truncatedTo(ChronoUnit.DAYS);
+    LocalDateTime origin = width.origin(
+        LocalDateTime.ofInstant(Instant.ofEpochSecond(0, startNanos), zone));
     List<Long> bounds = new ArrayList<>();
-    for (long k = 0; toNanos(midnight.plusNanos(k * bucketNanos)) <= endNanos; k++) {
-      long next = toNanos(midnight.plusNanos((k + 1) * bucketNanos));
+    for (long k = 0; toNanos(width.start(origin, k)) <= endNanos; k++) {
+      long next = toNanos(width.start(origin, k + 1));
       if (next > startNanos) {
         if (bounds.isEmpty()) {
-          bounds.add(toNanos(midnight.plusNanos(k * bucketNanos)));
+          bounds.add(toNanos(width.start(origin, k)));
         }
         bounds.add(next);
       }

@@ -85,6 +85,14 @@ class BucketsTest {
           + " TIMESTAMP '2018-01-01 17:00:00', 'none', 'Australia/Melbourne'))");
       assertEquals(1, days.size());
       assertEquals("2018-01-01 13:00:00.0", days.get(0)[0].toString());
+      // calendar buckets: 2018-01-01 was a Monday; New York's January began at 05:00 UTC
+      assertEquals("2018-01-01 00:00:00.0", Sql.rows(c, "SELECT DISTINCT bucket FROM"
+          + " TABLE(bozo.buckets('kernel.all.load', '1 week', TIMESTAMP '2018-01-01 13:00:00',"
+          + " TIMESTAMP '2018-01-01 17:00:00', 'none'))").get(0)[0].toString());
+      assertEquals("2018-01-01 05:00:00.0", Sql.rows(c, "SELECT DISTINCT bucket FROM"
+          + " TABLE(bozo.buckets('kernel.all.load', '1 month', TIMESTAMP '2018-01-01 13:00:00',"
+          + " TIMESTAMP '2018-01-01 17:00:00', 'none', 'America/New_York'))").get(0)[0]
+          .toString());
       // India is UTC+05:30: its hours start at half past in UTC
       for (Object[] row : Sql.rows(c, "SELECT DISTINCT EXTRACT(MINUTE FROM bucket) FROM"
           + " TABLE(bozo.buckets('kernel.all.load', 3600, TIMESTAMP '2018-01-01 13:00:00',"
