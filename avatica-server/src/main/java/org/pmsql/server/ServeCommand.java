@@ -10,21 +10,24 @@ import picocli.CommandLine.Option;
 /** {@code pmsql serve}: remote JDBC (Avatica) over the same schemas as local use. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve SQL over PCP archives to remote JDBC clients (Avatica protocol).",
-        "Clients: jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf (or json),",
-        "with the pmsql driver jar; add authentication=BASIC;avatica_user=..;avatica_password=..",
-        "with --users. Without --users the server listens on 127.0.0.1 only.",
-        "SELECT STREAM rows are sent as they are logged (frames on a 200 ms budget)."})
+        "Clients use the pmsql driver jar with",
+        "  jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf (or json)",
+        "and, with --users, authentication=BASIC;avatica_user=U;avatica_password=P.",
+        "Without --users the server listens on 127.0.0.1 only.",
+        "SELECT STREAM rows are sent as they are logged; INSERT INTO pcp.log_requests",
+        "asks the server to log a metric (see the README)."})
 public final class ServeCommand implements Callable<Integer>, Subcommand {
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
       description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
   String archives;
 
-  @Option(names = "--port", defaultValue = "8765", description = "TCP port (default 8765).")
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8765",
+      description = "TCP port. Default ${DEFAULT-VALUE}.")
   int port;
 
   @Option(names = "--users", paramLabel = "FILE",
       description = "Users, one a line as 'name: password[,role...]'; turns on authentication"
-          + " and listening on all interfaces.")
+          + " and listening on all interfaces. The role log_requests may request logging.")
   Path users;
 
   @Option(names = "--digest", description = "DIGEST instead of BASIC authentication.")
@@ -34,13 +37,16 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       description = "Serve HTTPS with this keystore.")
   Path keystore;
 
-  @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "")
+  @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "",
+      description = "The keystore's password.")
   String keystorePassword;
 
-  @Option(names = "--tls-truststore", paramLabel = "FILE")
+  @Option(names = "--tls-truststore", paramLabel = "FILE",
+      description = "Trusted certificates (default: the keystore).")
   Path truststore;
 
-  @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD", defaultValue = "")
+  @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD", defaultValue = "",
+      description = "The truststore's password.")
   String truststorePassword;
 
   @Option(names = "--statement-timeout", paramLabel = "SECONDS", defaultValue = "600",
@@ -58,8 +64,8 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   int maxFrameRows;
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-      description = "Statements and streams not fetched for this long are closed, and"
-          + " connections unused for twice as long. Default ${DEFAULT-VALUE}.")
+      description = "Statements, streams and connections a client has not used for this"
+          + " long are closed. Default ${DEFAULT-VALUE}.")
   int idleTimeout;
 
   @Option(names = "--log-dir", paramLabel = "DIR",
