@@ -49,11 +49,11 @@ final class LogRequests implements AutoCloseable {
   }
 
   /**
-   * Adds a request and has it logged before returning; anything that stands in the way (no
-   * role, a bad name or interval, a limit, an unknown metric, an unreachable pmcd, pmlogger or
-   * pmlc failing) fails the INSERT with an error saying so.
+   * Adds a request and has it logged before returning its id; anything that stands in the way
+   * (no role, a bad name or interval, a limit, an unknown metric, an unreachable pmcd, pmlogger
+   * or pmlc failing) fails the INSERT with an error saying so.
    */
-  void add(Caller caller, String host, String metric, int intervalMillis, int durationSeconds) {
+  long add(Caller caller, String host, String metric, int intervalMillis, int durationSeconds) {
     if (!caller.mayRequestLogging()) {
       throw refused("user '" + caller.user() + "' may not request logging: the role '" + ROLE
           + "' is needed (users file: name: password," + ROLE + ")");
@@ -90,6 +90,7 @@ final class LogRequests implements AutoCloseable {
         requests.remove(request.id());
         throw refused(e.getMessage());
       }
+      return request.id();
     }
   }
 

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,7 +37,8 @@ import org.pmsql.sql.PcpSchemas;
  * <ul>
  * <li>the server's connection settings are pinned: Avatica merges a client's connection
  *     properties into the server's and lets them win, which would let any client choose what
- *     the server reads ({@code archives}, {@code model}, {@code schemaFactory});
+ *     the server reads ({@code archives}, {@code model}, {@code schemaFactory}); only
+ *     {@link AutoLog#PROPERTY} is read, and it chooses nothing of the server's;
  * <li>a connection belongs to the user who opened it, and each user may keep only so many
  *     statements with open results;
  * <li>a query runs at most the statement timeout, and no frame holds more than a set number
@@ -56,6 +58,7 @@ final class ServerMeta extends JdbcMeta {
   private final LogRequests logRequests;
   private final MemoryGuard memoryGuard;
   private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> autoLogIntervals = new ConcurrentHashMap<>();
   private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pmsql-idle-sweeper"));
@@ -143,9 +146,13 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> clientProperties) {
+    Integer autoLog = AutoLog.interval(clientProperties);
     super.openConnection(ch, Map.of());
     Caller caller = ServingHandler.caller();
     connectionUsers.put(ch.id, caller.user());
+    if (autoLog != null && logRequests != null) {
+      autoLogIntervals.put(ch.id, autoLog);
+    }
     try {
       SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
           .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
@@ -190,7 +197,11 @@ final class ServerMeta extends JdbcMeta {
         return super.prepareAndExecute(h, sql, maxRowCount, firstFrameRows(maxRowsInFirstFrame),
             callback);
       }
-      call.statement().execute(sql);
+      try {
+        call.statement().execute(sql);
+      } catch (SQLException e) {
+        throw missingMetricRequested(h, sql).orElse(e);
+      }
       return serveStream(h, call, call.statement().getResultSet(), sql, maxRowsInFirstFrame);
     } catch (SQLException e) {
       throw new RuntimeException(e);
@@ -252,6 +263,18 @@ final class ServerMeta extends JdbcMeta {
     }
   }
 
+  /** With log_missing_ms, a stream of an unlogged metric has it requested and says so. */
+  private Optional<SQLException> missingMetricRequested(StatementHandle h,
+      String sql) throws SQLException {
+    Integer interval = autoLogIntervals.get(h.connectionId);
+    if (interval == null) {
+      return Optional.empty();
+    }
+    CalciteConnection connection = getConnection(h.connectionId).unwrap(CalciteConnection.class);
+    return Optional.ofNullable(AutoLog.request(sql, connection,
+        ServingHandler.caller(), logRequests, interval));
+  }
+
   /** Cancels every running query but streams, whose memory is bounded by their queues. */
   private void cancelForMemory() {
     uses.forEach((id, use) -> {
@@ -308,6 +331,7 @@ final class ServerMeta extends JdbcMeta {
       }
     });
     connectionUsers.remove(ch.id);
+    autoLogIntervals.remove(ch.id);
     super.closeConnection(ch);
   }
 
@@ -350,6 +374,7 @@ final class ServerMeta extends JdbcMeta {
     getStatementCache().cleanUp();
     getConnectionCache().cleanUp();
     connectionUsers.keySet().retainAll(getConnectionCache().asMap().keySet());
+    autoLogIntervals.keySet().retainAll(getConnectionCache().asMap().keySet());
   }
 
   /** The connection's user, who must be the one asking: ids are not credentials. */

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,49 @@ class LogRequestsTest {
           + "\".metrics WHERE metric = '" + METRIC + "'").get(0)[0]).longValue(),
           "the requested archive is read as libpcp reads it");
     }
+  }
+
+  /**
+   * With log_missing_ms, a stream of a metric the host does not log fails with the request it
+   * made, and works once pmlogger has logged the metric; a bad value fails the connection.
+   */
+  @Test
+  void aStreamOfAnUnloggedMetricAsksForItWhenTheClientSaysSo() throws Exception {
+    Path history = Files.createDirectories(dir.resolve("history"));
+    String host = PcpTools.run(10, "hostname").output().strip();
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(history.toString(), 0, null,
+        false, null, PcpServer.Limits.DEFAULT.withLogRequests(100, 2),
+        dir.resolve("requested")))) {
+      // a connection property, not a URL parameter: Avatica forwards only the former
+      String url = "jdbc:avatica:remote:url=http://127.0.0.1:" + server.port()
+          + ";serialization=protobuf";
+      String stream = "SELECT STREAM val FROM \"" + host + "\".\"live:" + METRIC + "\"";
+      try (Connection c = DriverManager.getConnection(url, logMissing("500"));
+          Statement s = c.createStatement()) {
+        SQLException asked = assertThrows(SQLException.class, () -> s.executeQuery(stream));
+        assertTrue(asked.getMessage().contains(METRIC + " is not logged on " + host)
+            && asked.getMessage().contains("now logs it every 500 ms for an hour"
+            + " (pcp.log_requests id 1)"), asked.getMessage());
+      }
+      Thread.sleep(3000);
+      try (Connection c = DriverManager.getConnection(url, logMissing("500"));
+          Statement s = c.createStatement(); ResultSet rs = s.executeQuery(stream)) {
+        assertTrue(rs.next(), "streams once logged");
+      }
+      Exception bad = assertThrows(Exception.class, () -> {
+        try (Connection c = DriverManager.getConnection(url, logMissing("soon"))) {
+          c.createStatement().executeQuery("SELECT 1 FROM pcp.hosts");
+        }
+      });
+      assertTrue(String.valueOf(bad.getMessage()).contains("log_missing_ms must be a number"),
+          bad.getMessage());
+    }
+  }
+
+  private static Properties logMissing(String millis) {
+    Properties properties = new Properties();
+    properties.setProperty("log_missing_ms", millis);
+    return properties;
   }
 
   private static int request(Connection c, String host, String metric, int intervalMs,
