@@ -165,6 +165,30 @@ final class ServerMeta extends JdbcMeta {
     }
   }
 
+  /**
+   * A client's connection settings, each where the read-only Calcite connection takes it:
+   * pools and JDBC wrappers (HikariCP, dbcp) set auto-commit, read-only and isolation, which
+   * Calcite does not support; a server that holds only archives has nothing for them to change.
+   */
+  @Override
+  protected void apply(java.sql.Connection conn, ConnectionProperties props) throws SQLException {
+    if (props.getSchema() != null) {
+      conn.setSchema(props.getSchema());
+    }
+  }
+
+  /** Nothing is ever written here, so there is nothing to commit; pools ask anyway. */
+  @Override
+  public void commit(ConnectionHandle ch) {
+    ownerOf(ch.id);
+  }
+
+  /** As commit: pools such as dbcp roll back every connection they hand out or take back. */
+  @Override
+  public void rollback(ConnectionHandle ch) {
+    ownerOf(ch.id);
+  }
+
   private ServerStatusTable.Counts counts() {
     return new ServerStatusTable.Counts(connectionUsers.size(), uses.size(),
         (int) uses.values().stream().filter(u -> u.stream != null).count(),

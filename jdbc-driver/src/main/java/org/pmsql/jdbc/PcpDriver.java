@@ -15,6 +15,7 @@ import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.RowsOnDemandMeta;
+import org.pmsql.sql.Federation;
 import org.pmsql.sql.PcpSchemas;
 
 /**
@@ -27,6 +28,8 @@ import org.pmsql.sql.PcpSchemas;
 public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String PREFIX = "jdbc:pcp:";
   public static final String ARCHIVES = "archives";
+  /** pmsql servers (http(s) URLs) to read instead of local archives. */
+  public static final String SERVERS = "servers";
 
   static {
     // Generated code is cached across statements, so a repeated query does not pay for
@@ -75,14 +78,35 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       public void onConnectionInit(AvaticaConnection connection) throws SQLException {
         super.onConnectionInit(connection);
         CalciteConnection calcite = (CalciteConnection) connection;
-        List<Path> paths = archivePaths(calcite.getProperties().getProperty(ARCHIVES));
-        List<String> hosts = PcpSchemas.register(calcite.getRootSchema(), paths);
+        Properties properties = calcite.getProperties();
+        List<String> hosts;
+        if (properties.getProperty(SERVERS) != null) {
+          Federation.register(calcite.getRootSchema(),
+              List.of(properties.getProperty(SERVERS).split(",")),
+              intProperty(properties, "servers_timeout", 5),
+              Boolean.parseBoolean(properties.getProperty("servers_required", "false")));
+          hosts = List.of();
+        } else {
+          List<Path> paths = archivePaths(properties.getProperty(ARCHIVES));
+          hosts = PcpSchemas.register(calcite.getRootSchema(), paths);
+        }
         // With one host, its tables need no schema name: SELECT * FROM metrics.
         if (hosts.size() == 1 && calcite.getProperties().getProperty("schema") == null) {
           calcite.setSchema(hosts.get(0));
         }
       }
     };
+  }
+
+  private static int intProperty(Properties properties, String name, int otherwise)
+      throws SQLException {
+    String value = properties.getProperty(name);
+    try {
+      return value == null ? otherwise : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new SQLException("connection property " + name + " must be a whole number, not '"
+          + value + "'", "HY024");
+    }
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */
