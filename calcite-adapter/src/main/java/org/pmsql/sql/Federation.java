@@ -37,12 +37,15 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class Federation {
   private Federation() {}
 
-  /** A server's answer: its hosts (host, first, last, archives), or why there are none. */
-  private record Answer(String server, DataSource source, List<Object[]> hosts, String failure) {}
+  /**
+   * A server's answer: its hosts as (host, first and last UTC epoch millis, archive count), or
+   * why there are none.
+   */
+  public record Answer(String server, DataSource source, List<Object[]> hosts, String failure) {}
 
   public static void register(SchemaPlus root, List<String> servers, int timeoutSeconds,
       boolean required) throws SQLException {
-    List<Answer> answers = ask(servers, timeoutSeconds);
+    List<Answer> answers = ask(servers, timeoutSeconds, null, null);
     List<Object[]> errors = new ArrayList<>();
     Map<String, List<Answer>> holders = new LinkedHashMap<>();
     List<Object[]> hosts = new ArrayList<>();
@@ -118,7 +121,12 @@ public final class Federation {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  private static List<Answer> ask(List<String> servers, int timeoutSeconds) {
+  /**
+   * Every server's pcp.hosts, asked at once; a server that is down, refuses or stays silent
+   * longer than the timeout answers with its failure. With a user, BASIC authentication.
+   */
+  public static List<Answer> ask(List<String> servers, int timeoutSeconds, String user,
+      String password) {
     ExecutorService askers = Executors.newFixedThreadPool(Math.min(servers.size(), 16), r -> {
       Thread t = new Thread(r, "pmsql-federation");
       t.setDaemon(true);
@@ -127,7 +135,7 @@ public final class Federation {
     try {
       List<Future<Answer>> pending = new ArrayList<>();
       for (String server : servers) {
-        pending.add(askers.submit(() -> ask(server.strip(), timeoutSeconds)));
+        pending.add(askers.submit(() -> ask(server.strip(), timeoutSeconds, user, password)));
       }
       List<Answer> answers = new ArrayList<>();
       for (int i = 0; i < servers.size(); i++) {
@@ -145,12 +153,14 @@ public final class Federation {
     }
   }
 
-  private static Answer ask(String server, int timeoutSeconds) {
+  private static Answer ask(String server, int timeoutSeconds, String user, String password) {
     String millis = Long.toString(timeoutSeconds * 1000L);
+    String credentials = user == null ? "" : ";authentication=BASIC;avatica_user=" + user
+        + ";avatica_password=" + (password == null ? "" : password);
     DataSource source = JdbcSchema.dataSource("jdbc:avatica:remote:url=" + server
         + ";serialization=protobuf;http_connection_timeout=" + millis
-        + ";http_response_timeout=" + millis, "org.apache.calcite.avatica.remote.Driver",
-        null, null);
+        + ";http_response_timeout=" + millis + credentials,
+        "org.apache.calcite.avatica.remote.Driver", null, null);
     try (Connection c = source.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(
             "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts ORDER BY host")) {
