@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.pmsql.archive.DaemonThreads;
 
 /**
  * Requests to log metrics that are not logged yet, shared by every connection to the server.

@@ -24,6 +24,7 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.ArchiveCursor;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.format.ResultRecord;
@@ -166,6 +167,8 @@ final class BucketsTable extends MacroTable {
     Map<Integer, double[][]> byInstance = new LinkedHashMap<>();
     long windowEnd = bounds[bounds.length - 1];
     int buckets = bounds.length - 1;
+    ArchiveMetadata metadata = null;
+    MetricDesc desc = null;
     try (ArchiveCursor cursor = set.cursor()) {
       if (bounds[0] > set.startNanos()) {
         cursor.seek(bounds[0]);
@@ -181,7 +184,11 @@ final class BucketsTable extends MacroTable {
           continue;
         }
         ResultRecord record = cursor.record();
-        MetricDesc desc = cursor.metadata().desc(metric);
+        if (cursor.metadata() != metadata) {
+          // a name lookup once per archive, not per record
+          metadata = cursor.metadata();
+          desc = metadata.desc(metric);
+        }
         for (int s = 0; desc != null && s < record.setCount(); s++) {
           if (record.pmid(s) != desc.pmid()) {
             continue;

@@ -24,6 +24,7 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.pmsql.archive.DaemonThreads;
 
 /**
  * {@code jdbc:pcp:servers=URL[,URL...]}: many pmsql servers as one catalog. Every server is
@@ -127,11 +128,8 @@ public final class Federation {
    */
   public static List<Answer> ask(List<String> servers, int timeoutSeconds, String user,
       String password) {
-    ExecutorService askers = Executors.newFixedThreadPool(Math.min(servers.size(), 16), r -> {
-      Thread t = new Thread(r, "pmsql-federation");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService askers = Executors.newFixedThreadPool(Math.min(servers.size(), 16),
+        DaemonThreads.named("pmsql-federation"));
     try {
       List<Future<Answer>> pending = new ArrayList<>();
       for (String server : servers) {

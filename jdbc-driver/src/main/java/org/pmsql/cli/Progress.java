@@ -3,6 +3,7 @@ package org.pmsql.cli;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.pmsql.archive.DaemonThreads;
 import org.pmsql.sql.ScanProgress;
 
 /**
@@ -23,11 +24,8 @@ final class Progress implements AutoCloseable {
     if (System.console() == null) {
       return new Progress(null);
     }
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "pmsql-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("pmsql-progress"));
     Progress p = new Progress(timer);
     timer.scheduleAtFixedRate(p::show, 2, 1, TimeUnit.SECONDS);
     return p;

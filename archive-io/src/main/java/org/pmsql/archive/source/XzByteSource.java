@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.tukaani.xz.SeekableFileInputStream;
+import org.pmsql.archive.DaemonThreads;
 import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
@@ -25,11 +26,8 @@ import org.tukaani.xz.SeekableXZInputStream;
 final class XzByteSource implements ByteSource {
   private static final int READ_AHEAD = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final long MAX_HELD_BLOCK = 64L << 20;
-  private static final ExecutorService DECODERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "pmsql-xz-decoder");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService DECODERS = Executors.newCachedThreadPool(
+      DaemonThreads.named("pmsql-xz-decoder"));
 
   private final String name;
   private final Path file;

@@ -1,12 +1,12 @@
-package org.pmsql.server;
+package org.pmsql.archive;
 
 import java.util.concurrent.ThreadFactory;
 
-/** Threads of the server's own housekeeping: named for thread dumps, never keeping it alive. */
-final class DaemonThreads {
+/** Threads of pmsql's own background work: named for thread dumps, never keeping a JVM alive. */
+public final class DaemonThreads {
   private DaemonThreads() {}
 
-  static ThreadFactory named(String name) {
+  public static ThreadFactory named(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
