@@ -1,6 +1,8 @@
 package org.pmsql.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pmsql.cli.Subcommand;
+import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "find", mixinStandardHelpOptions = true,
     description = {"List the hosts each pmsql server holds, with their time spans.",
-        "Servers are http(s)://HOST:PORT URLs of pmsql serve, from --servers or PMSQL_SERVERS."})
+        "Servers are http(s)://HOST:PORT URLs of pmsql serve, from --servers or PMSQL_SERVERS,",
+        "and with --discover those that answer a DNS-SD (multicast DNS) browse."})
 public final class FindCommand implements Callable<Integer>, Subcommand {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
@@ -27,6 +31,15 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
   @Option(names = "--servers", paramLabel = "URL[,URL...]", split = ",",
       description = "pmsql serve URLs (default: PMSQL_SERVERS, comma-separated).")
   List<String> servers;
+
+  @Option(names = "--discover", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
+      description = "Also find servers advertised in DNS-SD (pmsql serve --advertise) on the"
+          + " interface of ADDRESS (default: the default interface).")
+  String discover;
+
+  @Option(names = "--discover-timeout", paramLabel = "SECONDS", defaultValue = "3",
+      description = "How long to listen for DNS-SD answers. Default ${DEFAULT-VALUE}.")
+  int discoverTimeout;
 
   @Option(names = "--host", paramLabel = "NAME", description = "Only this host.")
   String host;
@@ -43,12 +56,26 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
 
   @Override
   public Integer call() {
-    List<String> urls = servers != null ? servers
+    List<String> urls = new ArrayList<>(servers != null ? servers
         : System.getenv("PMSQL_SERVERS") == null ? List.of()
-        : List.of(System.getenv("PMSQL_SERVERS").split(","));
+        : List.of(System.getenv("PMSQL_SERVERS").split(",")));
+    if (discover != null) {
+      try {
+        for (String found : DnsSd.browse(discover.isEmpty() ? null
+            : InetAddress.getByName(discover), discoverTimeout * 1000)) {
+          if (!urls.contains(found)) {
+            urls.add(found);
+          }
+        }
+      } catch (IOException e) {
+        System.err.println("pmsql find: cannot browse DNS-SD: " + e.getMessage());
+        return 1;
+      }
+    }
     if (urls.isEmpty()) {
-      System.err.println("pmsql find: no servers: give --servers URL[,URL...] or set"
-          + " PMSQL_SERVERS");
+      System.err.println("pmsql find: no servers: give --servers URL[,URL...], set"
+          + " PMSQL_SERVERS" + (discover == null ? " or use --discover"
+          : "; none answered the DNS-SD browse within " + discoverTimeout + " s"));
       return 1;
     }
     List<Federation.Answer> answers = Federation.ask(urls, timeout, user, password);

@@ -3,6 +3,8 @@ package org.pmsql.server;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.PcpDriver;
+import org.pmsql.sql.Federation;
 
 /**
  * The jdbc:pcp: schemas served over Avatica's HTTP protocol, read-only, with the server's
@@ -84,11 +87,13 @@ public final class PcpServer implements AutoCloseable {
 
   private final HttpServer http;
   private final ServerMeta meta;
+  private final Properties served;
   private boolean closed;
 
-  private PcpServer(HttpServer http, ServerMeta meta) {
+  private PcpServer(HttpServer http, ServerMeta meta, Properties served) {
     this.http = http;
     this.meta = meta;
+    this.served = served;
   }
 
   public static PcpServer start(Settings settings) throws SQLException {
@@ -146,7 +151,7 @@ public final class PcpServer implements AutoCloseable {
       meta.shutdown();
       throw e;
     }
-    return new PcpServer(http, meta);
+    return new PcpServer(http, meta, pinned);
   }
 
   /** Without authentication, nobody but this machine's own users may connect. */
@@ -187,6 +192,16 @@ public final class PcpServer implements AutoCloseable {
 
   public int port() {
     return http.getPort();
+  }
+
+  /**
+   * The hosts served now, as in pcp.hosts: (host, first and last UTC epoch millis, archive
+   * count).
+   */
+  public List<Object[]> hosts() throws SQLException {
+    try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, served)) {
+      return Federation.hosts(c);
+    }
   }
 
   /** Waits until the server stops. */

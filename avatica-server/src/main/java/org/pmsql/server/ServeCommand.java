@@ -1,5 +1,6 @@
 package org.pmsql.server;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pmsql.cli.Errors;
@@ -85,6 +86,12 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       description = "Active log requests one user may have. Default ${DEFAULT-VALUE}.")
   int maxLogRequestsPerUser;
 
+  @Option(names = "--advertise", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
+      description = "Advertise this server and the hosts it holds in DNS-SD (multicast DNS,"
+          + " service _pmsql._tcp, as pmfind finds pmcd) on the interface of ADDRESS; without"
+          + " one, 127.0.0.1 when serving loopback only, else the default interface.")
+  String advertise;
+
   @Override
   public Integer call() {
     PcpServer.Tls tls = keystore == null ? null
@@ -93,11 +100,19 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         maxFrameRows, PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
         maxLogDuration, maxLogRequestsPerUser);
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users,
-        digest, tls, limits, logDirectory))) {
-      // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the server
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pmsql-serve-shutdown"));
+        digest, tls, limits, logDirectory));
+        Advertiser advertiser = advertise == null ? null : advertise(server)) {
+      // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
+      // server, and the advertisement be withdrawn
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        if (advertiser != null) {
+          advertiser.close();
+        }
+      }, "pmsql-serve-shutdown"));
       System.err.println("pmsql serve: listening on port " + server.port()
-          + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : ""));
+          + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : "")
+          + (advertiser == null ? "" : ", advertised in DNS-SD on " + advertiser.address()));
       server.join();
       return 0;
     } catch (Exception e) {
@@ -105,5 +120,12 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       System.err.println("pmsql serve: " + Errors.oneLine(e));
       return 1;
     }
+  }
+
+  private Advertiser advertise(PcpServer server) throws Exception {
+    InetAddress on = !advertise.isEmpty() ? InetAddress.getByName(advertise)
+        : users == null ? InetAddress.getLoopbackAddress() : null;
+    return Advertiser.start(on, server.port(), keystore == null ? "http" : "https",
+        users == null ? "none" : digest ? "digest" : "basic", server::hosts);
   }
 }

@@ -5,20 +5,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -29,45 +36,83 @@ import org.pmsql.archive.DaemonThreads;
 /**
  * {@code jdbc:pcp:servers=URL[,URL...]}: many pmsql servers as one catalog. Every server is
  * asked for its pcp.hosts at once; a host one server holds is that server's schema through
- * Calcite's JDBC adapter, which sends filters and aggregates to it as SQL; a host several
- * servers hold (split by time or metrics) gets views that UNION their tables, so overlapping
- * ranges give each row once. {@code pcp.hosts} lists every host with its server;
- * {@code pcp.server_errors} the servers that did not answer (unless servers_required makes
- * that fail the connection).
+ * Calcite's JDBC adapter, which sends filters and aggregates to it as SQL. A host several
+ * servers hold (split by time or by metrics) gets views over their tables cut into time
+ * segments: each segment takes every metric from one server that covers it (the one holding
+ * the most history, whose rates have the most context), so data several servers hold appears
+ * once and data only one holds (other metrics) is kept; a time predicate drops the segments,
+ * and so the
+ * servers, it excludes. {@code pcp.hosts} lists every host with its server,
+ * {@code pcp.servers} every server, {@code pcp.server_errors} the failures.
  */
 public final class Federation {
+  private static final DateTimeFormatter LITERAL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
   private Federation() {}
 
   /**
    * A server's answer: its hosts as (host, first and last UTC epoch millis, archive count), or
    * why there are none.
    */
-  public record Answer(String server, DataSource source, List<Object[]> hosts, String failure) {}
+  public record Answer(String server, List<Object[]> hosts, String failure) {}
 
-  public static void register(SchemaPlus root, List<String> servers, int timeoutSeconds,
-      boolean required) throws SQLException {
-    List<Answer> answers = ask(servers, timeoutSeconds, null, null);
-    List<Object[]> errors = new ArrayList<>();
-    Map<String, List<Answer>> holders = new LinkedHashMap<>();
+  /**
+   * How a federated connection treats its servers: seconds to answer the catalog at connect,
+   * seconds for any later request of a query, and whether a server that fails either fails
+   * the connection or query (rather than being listed and, for a host that others hold too,
+   * left out).
+   */
+  public record Options(int catalogTimeoutSeconds, int queryTimeoutSeconds, boolean required) {}
+
+  /** A server listed or discovered, and how it was found ("servers" or "mdns"). */
+  public record Server(String url, String foundBy) {}
+
+  /**
+   * One server's share of a host: its time span, the end exclusive (MAX: still growing), and
+   * the metrics it has tables for.
+   */
+  private record Part(String schema, long first, long end, Set<String> metrics) {
+    boolean covers(long from, long to) {
+      return first <= from && end >= to;
+    }
+  }
+
+  public static void register(SchemaPlus root, List<Server> servers, Options options)
+      throws SQLException {
+    List<Answer> answers = ask(servers.stream().map(Server::url).toList(),
+        options.catalogTimeoutSeconds(), null, null);
+    ServerErrors errors = new ServerErrors();
+    Map<String, List<Object[]>> holders = new LinkedHashMap<>();
     List<Object[]> hosts = new ArrayList<>();
-    for (Answer answer : answers) {
+    List<Object[]> serverRows = new ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      Answer answer = answers.get(i);
+      serverRows.add(new Object[] {answer.server(), servers.get(i).foundBy(),
+          answer.failure() == null ? "ok" : "failed", answer.hosts().size(), answer.failure()});
       if (answer.failure() != null) {
-        if (required) {
+        if (options.required()) {
           throw new SQLException("server " + answer.server() + " did not answer: "
               + answer.failure() + " (servers_required=true)", "08001");
         }
-        errors.add(new Object[] {answer.server(), answer.failure()});
+        errors.add(answer.server(), answer.failure());
         continue;
       }
       for (Object[] host : answer.hosts()) {
-        holders.computeIfAbsent((String) host[0], h -> new ArrayList<>()).add(answer);
+        holders.computeIfAbsent((String) host[0], h -> new ArrayList<>())
+            .add(new Object[] {answer.server(), host[1], host[2]});
         hosts.add(new Object[] {host[0], host[1], host[2], host[3], answer.server()});
       }
     }
-    holders.forEach((host, held) -> addHost(root, host, held));
-    CounterAggregates.register(root);
-    TimeBucket.register(root);
-    Map<String, Table> catalog = Map.of(
+    holders.forEach((host, held) -> {
+      if (held.size() == 1) {
+        root.add(host, ServerSchema.create(root, host,
+            source((String) held.get(0)[0], false, errors, options), host));
+      } else {
+        addSplitHost(root, host, held, errors, options);
+      }
+    });
+    PcpSchemas.addCatalog(root, Map.of(
         "hosts", new CatalogTables.ListTable(f -> f.builder()
             .add("host", SqlTypeName.VARCHAR)
             .add("first_ts", SqlTypeName.TIMESTAMP, 3)
@@ -75,51 +120,189 @@ public final class Federation {
             .add("archive_count", SqlTypeName.INTEGER)
             .add("server", SqlTypeName.VARCHAR)
             .build(), () -> hosts),
+        "servers", new CatalogTables.ListTable(f -> f.builder()
+            .add("server", SqlTypeName.VARCHAR)
+            .add("found_by", SqlTypeName.VARCHAR)
+            .add("state", SqlTypeName.VARCHAR)
+            .add("host_count", SqlTypeName.INTEGER)
+            .add("error", SqlTypeName.VARCHAR).nullable(true)
+            .build(), () -> serverRows),
         "server_errors", new CatalogTables.ListTable(f -> f.builder()
             .add("server", SqlTypeName.VARCHAR)
             .add("error", SqlTypeName.VARCHAR)
-            .build(), () -> errors));
-    root.add(PcpSchemas.CATALOG_SCHEMA, new AbstractSchema() {
-      @Override
-      protected Map<String, Table> getTableMap() {
-        return catalog;
-      }
-    });
+            .add("at", SqlTypeName.TIMESTAMP, 3)
+            .build(), errors::rows)));
+    PcpSchemas.addAllHosts(root, List.copyOf(holders.keySet()));
   }
 
-  private static void addHost(SchemaPlus root, String host, List<Answer> held) {
-    if (held.size() == 1) {
-      root.add(host, JdbcSchema.create(root, host, held.get(0).source(), null, host));
-      return;
-    }
-    // one hidden schema per server, and views over them
+  /**
+   * The JDBC adapter's source for a server: protobuf, connect within the catalog timeout, each
+   * request within the query timeout, failures named ({@link ServerSource}).
+   */
+  private static DataSource source(String server, boolean leaveOut, ServerErrors errors,
+      Options options) {
+    return ServerSource.of(dataSource(server, options.catalogTimeoutSeconds(),
+        options.queryTimeoutSeconds(), null, null), server,
+        leaveOut && !options.required(), errors);
+  }
+
+  /**
+   * A host on several servers: a hidden schema per server ("host:1", ...) and, per table, a
+   * view over their tables. Value tables are cut into time segments at every server's first
+   * and last time; catalog tables are merged without duplicates, latest takes each metric
+   * from the server with its newest value. Live tables stay out: streams are not federated.
+   */
+  private static void addSplitHost(SchemaPlus root, String host, List<Object[]> held,
+      ServerErrors errors, Options options) {
+    long newest = held.stream().mapToLong(h -> h[2] == null ? Long.MAX_VALUE : (Long) h[2])
+        .max().orElse(Long.MAX_VALUE);
+    List<Part> parts = new ArrayList<>();
     TreeSet<String> tables = new TreeSet<>();
-    List<String> parts = new ArrayList<>();
     for (int i = 0; i < held.size(); i++) {
       // a name no host has (host names have no colon) that Calcite accepts in rule names
-      String part = host + ":" + (i + 1);
-      SchemaPlus schema = root.add(part,
-          JdbcSchema.create(root, part, held.get(i).source(), null, host));
-      tables.addAll(schema.getTableNames());
-      parts.add(part);
+      String schema = host + ":" + (i + 1);
+      SchemaPlus added = root.add(schema, ServerSchema.create(root, schema,
+          source((String) held.get(i)[0], true, errors, options), host));
+      tables.addAll(added.getTableNames());
+      Long first = (Long) held.get(i)[1];
+      Long last = (Long) held.get(i)[2];
+      // the server with the newest data may still be logging: its span stays open
+      parts.add(new Part(schema, first == null ? Long.MIN_VALUE : first,
+          last == null || last == newest ? Long.MAX_VALUE : last + 1,
+          added.getTableNames().stream()
+              .filter(t -> HostSchema.holdsValues(t) && !t.equals("metrics"))
+              .collect(Collectors.toSet())));
     }
+    // the server holding the most history first: it is the one a segment's rows come from
+    parts.sort(Comparator.comparingLong(Part::first));
     SchemaPlus union = root.add(host, new AbstractSchema());
     for (String table : tables) {
-      StringBuilder sql = new StringBuilder();
-      for (String part : parts) {
-        if (root.getSubSchema(part).getTable(table) == null) {
-          continue;
-        }
-        sql.append(sql.isEmpty() ? "" : " UNION ").append("SELECT * FROM ")
-            .append(quote(part)).append('.').append(quote(table));
+      if (HostSchema.isLive(table)) {
+        continue;
       }
-      union.add(table, ViewTable.viewMacro(union, sql.toString(), List.of(),
-          List.of(host, table), false));
+      List<Part> having = parts.stream()
+          .filter(p -> root.getSubSchema(p.schema()).getTable(table) != null).toList();
+      String sql = HostSchema.holdsValues(table) ? segments(having, table)
+          : table.equals("latest") ? newestRows(root, having)
+          : union(having, table);
+      union.add(table, ViewTable.viewMacro(union, sql, List.of(), List.of(host, table), false));
     }
+  }
+
+  /**
+   * A value table over its servers: one SELECT per time segment (between consecutive first
+   * and end times), UNION ALL in time order. Where several servers cover a segment, each
+   * metric comes from the first of them (in {@code parts} order) that has it.
+   */
+  private static String segments(List<Part> parts, String table) {
+    TreeSet<Long> times = new TreeSet<>(List.of(Long.MIN_VALUE, Long.MAX_VALUE));
+    parts.forEach(p -> {
+      times.add(p.first());
+      times.add(p.end());
+    });
+    List<Long> cuts = new ArrayList<>(times);
+    List<String> selects = new ArrayList<>();
+    List<Part> previous = List.of();
+    long from = Long.MIN_VALUE;
+    // consecutive cuts covered by the same servers form one segment
+    for (int i = 0; i + 1 < cuts.size(); i++) {
+      long segmentFrom = cuts.get(i);
+      long segmentTo = cuts.get(i + 1);
+      List<Part> covering = parts.stream().filter(p -> p.covers(segmentFrom, segmentTo))
+          .toList();
+      if (!covering.equals(previous)) {
+        if (!previous.isEmpty()) {
+          selects.add(segment(previous, table, from, segmentFrom));
+        }
+        previous = covering;
+        from = segmentFrom;
+      }
+    }
+    if (!previous.isEmpty()) {
+      selects.add(segment(previous, table, from, Long.MAX_VALUE));
+    }
+    return String.join(" UNION ALL ", selects);
+  }
+
+  private static String segment(List<Part> covering, String table, long from, long to) {
+    List<String> bounds = new ArrayList<>();
+    if (from != Long.MIN_VALUE) {
+      bounds.add("\"ts\" >= TIMESTAMP '" + LITERAL.format(Instant.ofEpochMilli(from)) + "'");
+    }
+    if (to != Long.MAX_VALUE) {
+      bounds.add("\"ts\" < TIMESTAMP '" + LITERAL.format(Instant.ofEpochMilli(to)) + "'");
+    }
+    if (!table.equals("metrics")) {
+      return select(covering.get(0), table, bounds);
+    }
+    List<String> selects = new ArrayList<>();
+    Set<String> taken = new TreeSet<>();
+    for (Part part : covering) {
+      if (!selects.isEmpty() && taken.containsAll(part.metrics())) {
+        continue;
+      }
+      List<String> where = new ArrayList<>(bounds);
+      List<String> already = part.metrics().stream().filter(taken::contains)
+          .map(m -> "'" + m.replace("'", "''") + "'").toList();
+      if (!already.isEmpty()) {
+        where.add("\"metric\" NOT IN (" + String.join(", ", already) + ")");
+      }
+      selects.add(select(part, table, where));
+      taken.addAll(part.metrics());
+    }
+    return String.join(" UNION ALL ", selects);
+  }
+
+  private static String select(Part part, String table, List<String> where) {
+    return "SELECT * FROM " + quote(part.schema()) + "." + quote(table)
+        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+  }
+
+  private static String union(List<Part> parts, String table) {
+    return String.join(" UNION ", parts.stream().map(p -> select(p, table, List.of())).toList());
+  }
+
+  /**
+   * latest over several servers: each metric's rows from the server whose latest value of it
+   * is newest, so its instances are those of that server's newest instance domain (as a local
+   * latest over all the archives gives them).
+   */
+  private static String newestRows(SchemaPlus root, List<Part> parts) {
+    String columns = root.getSubSchema(parts.get(0).schema()).getTable("latest")
+        .getRowType(new JavaTypeFactoryImpl()).getFieldNames().stream()
+        .map(c -> "l." + quote(c)).collect(Collectors.joining(", "));
+    List<String> selects = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      selects.add("SELECT " + i + " AS \"part\", t.* FROM " + quote(parts.get(i).schema())
+          + ".\"latest\" t");
+    }
+    String all = "(" + String.join(" UNION ALL ", selects) + ")";
+    String newest = "(SELECT \"metric\", max(\"ts_ns\") AS \"ts_ns\" FROM " + all
+        + " GROUP BY \"metric\")";
+    String holder = "(SELECT l.\"metric\", min(l.\"part\") AS \"part\" FROM " + all + " l JOIN "
+        + newest + " n ON l.\"metric\" = n.\"metric\" AND l.\"ts_ns\" = n.\"ts_ns\""
+        + " GROUP BY l.\"metric\")";
+    // joins, not ROW_NUMBER(): Calcite's JDBC adapter cannot place a window over its scans
+    return "SELECT " + columns + " FROM " + all + " l JOIN " + holder
+        + " h ON l.\"metric\" = h.\"metric\" AND l.\"part\" = h.\"part\"";
   }
 
   private static String quote(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /**
+   * A pooled Avatica data source for a server (Calcite's JDBC adapter keeps one per URL);
+   * with a user, BASIC authentication.
+   */
+  private static DataSource dataSource(String server, int connectSeconds, int responseSeconds,
+      String user, String password) {
+    String credentials = user == null ? "" : ";authentication=BASIC;avatica_user=" + user
+        + ";avatica_password=" + (password == null ? "" : password);
+    return JdbcSchema.dataSource("jdbc:avatica:remote:url=" + server
+        + ";serialization=protobuf;http_connection_timeout=" + connectSeconds * 1000L
+        + ";http_response_timeout=" + responseSeconds * 1000L + credentials,
+        "org.apache.calcite.avatica.remote.Driver", null, null);
   }
 
   /**
@@ -128,6 +311,9 @@ public final class Federation {
    */
   public static List<Answer> ask(List<String> servers, int timeoutSeconds, String user,
       String password) {
+    if (servers.isEmpty()) {
+      return List.of();
+    }
     ExecutorService askers = Executors.newFixedThreadPool(Math.min(servers.size(), 16),
         DaemonThreads.named("pmsql-federation"));
     try {
@@ -141,7 +327,7 @@ public final class Federation {
           answers.add(pending.get(i).get(timeoutSeconds + 2L, TimeUnit.SECONDS));
         } catch (Exception e) {
           pending.get(i).cancel(true);
-          answers.add(new Answer(servers.get(i), null, List.of(),
+          answers.add(new Answer(servers.get(i), List.of(),
               "no answer in " + timeoutSeconds + " s"));
         }
       }
@@ -152,16 +338,23 @@ public final class Federation {
   }
 
   private static Answer ask(String server, int timeoutSeconds, String user, String password) {
-    String millis = Long.toString(timeoutSeconds * 1000L);
-    String credentials = user == null ? "" : ";authentication=BASIC;avatica_user=" + user
-        + ";avatica_password=" + (password == null ? "" : password);
-    DataSource source = JdbcSchema.dataSource("jdbc:avatica:remote:url=" + server
-        + ";serialization=protobuf;http_connection_timeout=" + millis
-        + ";http_response_timeout=" + millis + credentials,
-        "org.apache.calcite.avatica.remote.Driver", null, null);
-    try (Connection c = source.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts ORDER BY host")) {
+    DataSource source = dataSource(server, timeoutSeconds, timeoutSeconds, user, password);
+    try (Connection c = source.getConnection()) {
+      return new Answer(server, hosts(c), null);
+    } catch (SQLException | RuntimeException e) {
+      // the stock Avatica client reports a refused connection as a runtime exception
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new Answer(server, List.of(), message.lines().findFirst().orElse(message));
+    }
+  }
+
+  /**
+   * A connection's pcp.hosts as (host, first and last UTC epoch millis or null, archive
+   * count), by host.
+   */
+  public static List<Object[]> hosts(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts ORDER BY host")) {
       List<Object[]> hosts = new ArrayList<>();
       Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
       while (rs.next()) {
@@ -170,11 +363,7 @@ public final class Federation {
         hosts.add(new Object[] {rs.getString(1), first == null ? null : first.getTime(),
             last == null ? null : last.getTime(), rs.getInt(4)});
       }
-      return new Answer(server, source, hosts, null);
-    } catch (SQLException | RuntimeException e) {
-      // the stock Avatica client reports a refused connection as a runtime exception
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      return new Answer(server, null, List.of(), message.lines().findFirst().orElse(message));
+      return hosts;
     }
   }
 }

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
@@ -22,6 +23,9 @@ import org.pmsql.archive.format.MetricDesc;
 final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
   static final String LIVE_PREFIX = "live:";
+  /** The tables that describe a host rather than hold its values in time order. */
+  private static final Set<String> DESCRIBING = Set.of("latest", "descs", "instances",
+      "archives", "labels", "metric_labels");
 
   private final ArchiveSet set;
   private final ArchiveErrors errors;
@@ -30,6 +34,15 @@ final class HostSchema extends AbstractSchema {
   HostSchema(ArchiveSet set, ArchiveErrors errors) {
     this.set = set;
     this.errors = errors;
+  }
+
+  /** Whether a table holds values in time order with a ts column: metrics or a metric's table. */
+  static boolean holdsValues(String table) {
+    return !DESCRIBING.contains(table) && !isLive(table);
+  }
+
+  static boolean isLive(String table) {
+    return table.equals("live") || table.startsWith(LIVE_PREFIX);
   }
 
   @Override

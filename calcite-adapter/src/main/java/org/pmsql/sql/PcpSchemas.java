@@ -3,12 +3,6 @@ package org.pmsql.sql;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.apache.calcite.plan.RelOptPlanner;
-import org.apache.calcite.rel.rules.CoreRules;
-import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.tools.Program;
-import org.apache.calcite.util.Holder;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
@@ -25,25 +19,6 @@ public final class PcpSchemas {
   /** Every host as one table: {@code pcp_all.metrics}. */
   public static final String ALL_HOSTS_SCHEMA = "pcp_all";
 
-  static {
-    // Stream tables are planned by Calcite's own stream rules, not through a scan of ours that
-    // could register rules, so the streaming aggregate joins every planner; it only ever
-    // matches a pmsql live stream.
-    // So does moving filters into UNION ALL branches and folding constants, which lets a
-    // predicate on pcp_all.metrics' host column drop whole hosts before anything is read.
-    Hook.PLANNER.add((Consumer<RelOptPlanner>) planner -> {
-      planner.addRule(PcpRules.STREAM_AGGREGATE);
-      planner.addRule(CoreRules.FILTER_SET_OP_TRANSPOSE);
-      planner.addRule(CoreRules.FILTER_REDUCE_EXPRESSIONS);
-    });
-    // GROUP BY TUMBLE needs a rewrite before planning; the same holds for any Calcite query.
-    Hook.PROGRAM.add((Consumer<Holder<Program>>) program -> {
-      if (program.get() == null) {
-        program.set(TumbleRewrite.PROGRAM);
-      }
-    });
-  }
-
   private PcpSchemas() {}
 
   /**
@@ -59,24 +34,28 @@ public final class PcpSchemas {
     for (ArchiveSet set : sets) {
       root.add(set.hostname(), new HostSchema(set, errors));
     }
-    Map<String, Table> catalog = Map.of(
+    addCatalog(root, Map.of(
         "hosts", CatalogTables.hosts(sets),
-        "archive_errors", CatalogTables.errors(errors));
+        "archive_errors", CatalogTables.errors(errors)));
+    List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
+    addAllHosts(root, hosts);
+    return hosts;
+  }
+
+  /**
+   * The pcp catalog schema with these tables, and what every connection has: the functions and
+   * the planner's extra rules.
+   */
+  static void addCatalog(SchemaPlus root, Map<String, Table> tables) {
+    PlannerHooks.install();
     root.add(CATALOG_SCHEMA, new AbstractSchema() {
       @Override
       protected Map<String, Table> getTableMap() {
-        return catalog;
+        return tables;
       }
     });
     CounterAggregates.register(root);
     TimeBucket.register(root);
-    List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
-    if (!hosts.isEmpty()) {
-      SchemaPlus all = root.add(ALL_HOSTS_SCHEMA, new AbstractSchema());
-      all.add("metrics", ViewTable.viewMacro(all, allMetricsView(hosts), List.of(),
-          List.of(ALL_HOSTS_SCHEMA, "metrics"), false));
-    }
-    return hosts;
   }
 
   /**
@@ -84,6 +63,14 @@ public final class PcpSchemas {
    * predicate on host into every branch, where it becomes a constant, and drops the branches
    * it rules out before any archive is read.
    */
+  static void addAllHosts(SchemaPlus root, List<String> hosts) {
+    if (!hosts.isEmpty()) {
+      SchemaPlus all = root.add(ALL_HOSTS_SCHEMA, new AbstractSchema());
+      all.add("metrics", ViewTable.viewMacro(all, allMetricsView(hosts), List.of(),
+          List.of(ALL_HOSTS_SCHEMA, "metrics"), false));
+    }
+  }
+
   private static String allMetricsView(List<String> hosts) {
     StringBuilder sql = new StringBuilder();
     for (String host : hosts) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,9 +31,7 @@ final class QueryCommand implements Callable<Integer> {
 
   enum Format { table, csv, json }
 
-  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
-      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
-  String archives;
+  @Mixin Sources sources = new Sources();
 
   @Option(names = "--format", defaultValue = "table",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -43,23 +42,20 @@ final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Properties props = new Properties();
-    if (archives != null) {
-      props.setProperty(PcpDriver.ARCHIVES, archives);
-    }
+    Properties props = sources.properties();
     boolean streaming = STREAM.matcher(sql).lookingAt();
     // a stream's rows are shown as they arrive; a finite result is written in large blocks
     PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), streaming,
         StandardCharsets.UTF_8);
     try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
       Set<String> reported = new HashSet<>();
-      reportArchiveErrors(c, reported);
+      reportSkipped(c, reported);
       try (Statement s = c.createStatement(); Progress progress = Progress.start();
           ResultSet rs = s.executeQuery(sql)) {
         ResultPrinter.forFormat(format.name(), out, streaming).print(rs);
       }
       out.flush();
-      reportArchiveErrors(c, reported);
+      reportSkipped(c, reported);
       return 0;
     } catch (SQLException | RuntimeException | LinkageError e) {
       // Calcite evaluates constant expressions in generated static initialisers, so even a
@@ -73,14 +69,19 @@ final class QueryCommand implements Callable<Integer> {
     }
   }
 
-  /** Archives left out (unreadable at connect, or damaged part-way through a scan), once each. */
-  private static void reportArchiveErrors(Connection c, Set<String> reported)
-      throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT message FROM pcp.archive_errors")) {
+  /**
+   * Archives left out (unreadable at connect, or damaged part-way through a scan), or servers
+   * that did not answer, once each.
+   */
+  private void reportSkipped(Connection c, Set<String> reported) throws SQLException {
+    String sql = sources.federated()
+        ? "SELECT 'server ' || server || ': ' || error FROM pcp.server_errors"
+        : "SELECT message FROM pcp.archive_errors";
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         if (reported.add(rs.getString(1))) {
-          System.err.println("pmsql query: skipped: " + rs.getString(1));
+          System.err.println("pmsql query: " + (sources.federated() ? "warning: " : "skipped: ")
+              + rs.getString(1));
         }
       }
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import sqlline.SqlLine;
 
 /**
@@ -20,15 +20,13 @@ import sqlline.SqlLine;
         "End statements with ';'. Tab completes hosts, metric tables and columns.",
         "!tables, !columns <table>, !help; Ctrl-C cancels a query, !quit or Ctrl-D leaves."})
 final class ShellCommand implements Callable<Integer> {
-  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
-      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
-  String archives;
+  @Mixin Sources sources = new Sources();
 
   @Override
   public Integer call() throws IOException {
     Path home = Path.of(System.getProperty("user.home"), ".pmsql");
     Files.createDirectories(home);
-    String url = PcpDriver.PREFIX + (archives == null ? "" : PcpDriver.ARCHIVES + "=" + archives);
+    String url = sources.url();
     List<String> args = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
         "-d", PcpDriver.class.getName(), "--historyFile=" + home.resolve("history"),
         "--showWarnings=false", "--incremental=true", "--maxWidth=200",

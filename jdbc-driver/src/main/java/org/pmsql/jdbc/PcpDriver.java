@@ -1,6 +1,7 @@
 package org.pmsql.jdbc;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.RowsOnDemandMeta;
+import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import org.pmsql.sql.PcpSchemas;
 
@@ -30,6 +32,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String ARCHIVES = "archives";
   /** pmsql servers (http(s) URLs) to read instead of local archives. */
   public static final String SERVERS = "servers";
+  /** true: also the pmsql servers that answer a DNS-SD (multicast DNS) browse. */
+  public static final String DISCOVER = "discover";
 
   static {
     // Generated code is cached across statements, so a repeated query does not pay for
@@ -80,11 +84,12 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         CalciteConnection calcite = (CalciteConnection) connection;
         Properties properties = calcite.getProperties();
         List<String> hosts;
-        if (properties.getProperty(SERVERS) != null) {
-          Federation.register(calcite.getRootSchema(),
-              List.of(properties.getProperty(SERVERS).split(",")),
-              intProperty(properties, "servers_timeout", 5),
-              Boolean.parseBoolean(properties.getProperty("servers_required", "false")));
+        if (properties.getProperty(SERVERS) != null
+            || Boolean.parseBoolean(properties.getProperty(DISCOVER))) {
+          Federation.register(calcite.getRootSchema(), servers(properties),
+              new Federation.Options(intProperty(properties, "servers_timeout", 5),
+                  intProperty(properties, "servers_query_timeout", 300),
+                  Boolean.parseBoolean(properties.getProperty("servers_required", "false"))));
           hosts = List.of();
         } else {
           List<Path> paths = archivePaths(properties.getProperty(ARCHIVES));
@@ -98,15 +103,51 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     };
   }
 
+  /**
+   * The servers a federated connection reads: those listed, then those that answer a DNS-SD
+   * browse on the interface of discover_address (the default interface when unset) within
+   * discover_timeout seconds.
+   */
+  private static List<Federation.Server> servers(Properties properties) throws SQLException {
+    List<Federation.Server> servers = new ArrayList<>();
+    String listed = properties.getProperty(SERVERS, "");
+    for (String url : listed.split(",")) {
+      if (!url.isBlank()) {
+        servers.add(new Federation.Server(url.strip(), "servers"));
+      }
+    }
+    if (Boolean.parseBoolean(properties.getProperty(DISCOVER))) {
+      String address = properties.getProperty("discover_address");
+      int seconds = intProperty(properties, "discover_timeout", 3);
+      try {
+        for (String url : DnsSd.browse(address == null ? null : InetAddress.getByName(address),
+            seconds * 1000)) {
+          if (servers.stream().noneMatch(s -> s.url().equals(url))) {
+            servers.add(new Federation.Server(url, "mdns"));
+          }
+        }
+      } catch (IOException e) {
+        throw new SQLException("cannot browse for pmsql servers (DNS-SD) on "
+            + (address == null ? "the default interface" : address) + ": " + e.getMessage(),
+            "08001", e);
+      }
+    }
+    return servers;
+  }
+
   private static int intProperty(Properties properties, String name, int otherwise)
       throws SQLException {
     String value = properties.getProperty(name);
     try {
-      return value == null ? otherwise : Integer.parseInt(value.trim());
+      int number = value == null ? otherwise : Integer.parseInt(value.trim());
+      if (number > 0) {
+        return number;
+      }
     } catch (NumberFormatException e) {
-      throw new SQLException("connection property " + name + " must be a whole number, not '"
-          + value + "'", "HY024");
+      // refused below
     }
+    throw new SQLException("connection property " + name + " must be a positive whole number,"
+        + " not '" + value + "'", "HY024");
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */

@@ -1,0 +1,63 @@
+package org.pmsql.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.pmsql.jdbc.PcpDriver;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a command's SQL reads: local archives, or pmsql servers listed or found in DNS-SD
+ * (the jdbc:pcp: properties archives, servers, discover and discover_address).
+ */
+final class Sources {
+  @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
+      description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
+  String archives;
+
+  @Option(names = "--servers", paramLabel = "URL[,URL...]",
+      description = "Read these pmsql servers (http(s)://HOST:PORT of pmsql serve) as one,"
+          + " instead of local archives.")
+  String servers;
+
+  @Option(names = "--discover", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
+      description = "Also read the pmsql servers advertised in DNS-SD (multicast DNS) on the"
+          + " interface of ADDRESS (default: the default interface).")
+  String discover;
+
+  boolean federated() {
+    return servers != null || discover != null;
+  }
+
+  Properties properties() {
+    Properties properties = new Properties();
+    properties.putAll(settings());
+    return properties;
+  }
+
+  /** The jdbc:pcp: URL with these settings. */
+  String url() {
+    StringBuilder url = new StringBuilder(PcpDriver.PREFIX);
+    settings().forEach((key, value) ->
+        url.append(url.length() > PcpDriver.PREFIX.length() ? ";" : "").append(key).append('=')
+            .append(value));
+    return url.toString();
+  }
+
+  private Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (archives != null) {
+      settings.put(PcpDriver.ARCHIVES, archives);
+    }
+    if (servers != null) {
+      settings.put(PcpDriver.SERVERS, servers);
+    }
+    if (discover != null) {
+      settings.put(PcpDriver.DISCOVER, "true");
+      if (!discover.isEmpty()) {
+        settings.put("discover_address", discover);
+      }
+    }
+    return settings;
+  }
+}
