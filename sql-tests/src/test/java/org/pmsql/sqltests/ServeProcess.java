@@ -27,12 +27,18 @@ final class ServeProcess implements AutoCloseable {
    */
   static ServeProcess start(String javaOptions, String args, Path output)
       throws IOException, InterruptedException {
+    return start("", javaOptions, args, output);
+  }
+
+  /** The same, run through {@code prefix} (such as {@code ip netns exec NS}). */
+  static ServeProcess start(String prefix, String javaOptions, String args, Path output)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
     ProcessBuilder builder = new ProcessBuilder("bash", "-c",
-        "exec ./pmsql serve --port " + port + " " + args)
+        "exec " + prefix + " ./pmsql serve --port " + port + " " + args)
         .directory(PcpTools.repositoryRoot().toFile()).redirectErrorStream(true)
         .redirectOutput(output.toFile());
     builder.environment().put("PMSQL_JAVA_OPTS", javaOptions);
