@@ -32,10 +32,14 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
       description = "pmsql serve URLs (default: PMSQL_SERVERS, comma-separated).")
   List<String> servers;
 
-  @Option(names = "--discover", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
-      description = "Also find servers advertised in DNS-SD (pmsql serve --advertise) on the"
-          + " interface of ADDRESS (default: the default interface).")
-  String discover;
+  @Option(names = "--discover",
+      description = "Also find servers advertised in DNS-SD (pmsql serve --advertise).")
+  boolean discover;
+
+  @Option(names = "--discover-address", paramLabel = "ADDRESS",
+      description = "Browse DNS-SD on the interface of this address (default: the default"
+          + " interface).")
+  String discoverAddress;
 
   @Option(names = "--discover-timeout", paramLabel = "SECONDS", defaultValue = "3",
       description = "How long to listen for DNS-SD answers. Default ${DEFAULT-VALUE}.")
@@ -59,10 +63,10 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     List<String> urls = new ArrayList<>(servers != null ? servers
         : System.getenv("PMSQL_SERVERS") == null ? List.of()
         : List.of(System.getenv("PMSQL_SERVERS").split(",")));
-    if (discover != null) {
+    if (discover) {
       try {
-        for (String found : DnsSd.browse(discover.isEmpty() ? null
-            : InetAddress.getByName(discover), discoverTimeout * 1000)) {
+        for (String found : DnsSd.browse(discoverAddress == null ? null
+            : InetAddress.getByName(discoverAddress), discoverTimeout * 1000)) {
           if (!urls.contains(found)) {
             urls.add(found);
           }
@@ -74,7 +78,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     }
     if (urls.isEmpty()) {
       System.err.println("pmsql find: no servers: give --servers URL[,URL...], set"
-          + " PMSQL_SERVERS" + (discover == null ? " or use --discover"
+          + " PMSQL_SERVERS" + (!discover ? " or use --discover"
           : "; none answered the DNS-SD browse within " + discoverTimeout + " s"));
       return 1;
     }

@@ -86,11 +86,16 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       description = "Active log requests one user may have. Default ${DEFAULT-VALUE}.")
   int maxLogRequestsPerUser;
 
-  @Option(names = "--advertise", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
+  @Option(names = "--advertise",
       description = "Advertise this server and the hosts it holds in DNS-SD (multicast DNS,"
-          + " service _pmsql._tcp, as pmfind finds pmcd) on the interface of ADDRESS; without"
-          + " one, 127.0.0.1 when serving loopback only, else the default interface.")
-  String advertise;
+          + " service _pmsql._tcp, as pmfind finds pmcd), for pmsql find --discover and"
+          + " jdbc:pcp:discover=true.")
+  boolean advertise;
+
+  @Option(names = "--advertise-address", paramLabel = "ADDRESS",
+      description = "Advertise on the interface of this address (default: 127.0.0.1 when"
+          + " serving loopback only, else the default interface).")
+  String advertiseAddress;
 
   @Override
   public Integer call() {
@@ -101,7 +106,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         maxLogDuration, maxLogRequestsPerUser);
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users,
         digest, tls, limits, logDirectory));
-        Advertiser advertiser = advertise == null ? null : advertise(server)) {
+        Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
       // server, and the advertisement be withdrawn
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -123,7 +128,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   }
 
   private Advertiser advertise(PcpServer server) throws Exception {
-    InetAddress on = !advertise.isEmpty() ? InetAddress.getByName(advertise)
+    InetAddress on = advertiseAddress != null ? InetAddress.getByName(advertiseAddress)
         : users == null ? InetAddress.getLoopbackAddress() : null;
     return Advertiser.start(on, server.port(), keystore == null ? "http" : "https",
         users == null ? "none" : digest ? "digest" : "basic", server::hosts);

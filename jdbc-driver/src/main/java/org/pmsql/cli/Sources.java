@@ -20,13 +20,17 @@ final class Sources {
           + " instead of local archives.")
   String servers;
 
-  @Option(names = "--discover", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
-      description = "Also read the pmsql servers advertised in DNS-SD (multicast DNS) on the"
-          + " interface of ADDRESS (default: the default interface).")
-  String discover;
+  @Option(names = "--discover",
+      description = "Also read the pmsql servers advertised in DNS-SD (multicast DNS).")
+  boolean discover;
+
+  @Option(names = "--discover-address", paramLabel = "ADDRESS",
+      description = "Browse DNS-SD on the interface of this address (default: the default"
+          + " interface).")
+  String discoverAddress;
 
   boolean federated() {
-    return servers != null || discover != null;
+    return servers != null || discover;
   }
 
   Properties properties() {
@@ -52,10 +56,10 @@ final class Sources {
     if (servers != null) {
       settings.put(PcpDriver.SERVERS, servers);
     }
-    if (discover != null) {
+    if (discover) {
       settings.put(PcpDriver.DISCOVER, "true");
-      if (!discover.isEmpty()) {
-        settings.put("discover_address", discover);
+      if (discoverAddress != null) {
+        settings.put("discover_address", discoverAddress);
       }
     }
     return settings;

@@ -33,20 +33,21 @@ class DiscoveryTest {
         + " namespace with multicast on its loopback (needs root and iproute2): "
         + made.output().strip());
     String in = "ip netns exec " + namespace;
+    String discover = " --discover --discover-address 127.0.0.1";
     try {
       Path bozo = PcpTools.corpus().resolve("20180102");
       Path other = PcpTools.corpus().resolve("20041125");
       try (ServeProcess first = ServeProcess.start(in, "", "--archives " + bozo
               + " --advertise", dir.resolve("first.out"));
           ServeProcess second = ServeProcess.start(in, "", "--archives " + other
-              + " --advertise 127.0.0.1", dir.resolve("second.out"));
+              + " --advertise --advertise-address 127.0.0.1", dir.resolve("second.out"));
           Connection local = Sql.connect(bozo, other)) {
         assertTrue(first.banner().contains("advertised in DNS-SD on 127.0.0.1"),
             first.banner());
         String firstUrl = "http://127.0.0.1:" + first.port();
         String secondUrl = "http://127.0.0.1:" + second.port();
 
-        PcpTools.Result found = pmsql(in, "find --discover 127.0.0.1 --discover-timeout 3");
+        PcpTools.Result found = pmsql(in, "find" + discover + " --discover-timeout 3");
         assertEquals(0, found.exitCode(), found.output());
         String otherHost = Sql.host(other);
         assertTrue(found.output().lines().anyMatch(l -> l.startsWith(firstUrl)
@@ -54,7 +55,7 @@ class DiscoveryTest {
         assertTrue(found.output().lines().anyMatch(l -> l.startsWith(secondUrl)
             && l.contains("| " + otherHost + " ")), found.output());
 
-        PcpTools.Result hosts = pmsql(in, "query --discover 127.0.0.1 --format csv"
+        PcpTools.Result hosts = pmsql(in, "query" + discover + " --format csv"
             + " \"SELECT host, server FROM pcp.hosts ORDER BY host\"");
         assertEquals(0, hosts.exitCode(), hosts.output());
         assertEquals(List.of("host,server", "bozo," + firstUrl, otherHost + "," + secondUrl),
@@ -62,8 +63,8 @@ class DiscoveryTest {
 
         String sql = "SELECT host, count(*) AS n, count(DISTINCT metric) AS metrics"
             + " FROM pcp_all.metrics GROUP BY host ORDER BY host";
-        PcpTools.Result counted = pmsql(in, "query --discover 127.0.0.1 --format csv \""
-            + sql + "\"");
+        PcpTools.Result counted = pmsql(in, "query" + discover + " --format csv \"" + sql
+            + "\"");
         assertEquals(0, counted.exitCode(), counted.output());
         List<String> want = Sql.rows(local, sql).stream()
             .map(row -> Arrays.stream(row).map(String::valueOf).collect(Collectors.joining(",")))
@@ -72,8 +73,7 @@ class DiscoveryTest {
             .filter(l -> !l.startsWith("SLF4J")).toList());
       }
       // a server that stopped withdrew its advertisement: nothing answers now
-      PcpTools.Result gone = pmsql(in, "find --discover 127.0.0.1"
-          + " --discover-timeout 2");
+      PcpTools.Result gone = pmsql(in, "find" + discover + " --discover-timeout 2");
       assertEquals(1, gone.exitCode(), gone.output());
       assertTrue(gone.output().contains("none answered the DNS-SD browse"), gone.output());
     } finally {
