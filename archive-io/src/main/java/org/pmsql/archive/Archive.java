@@ -1,17 +1,13 @@
 package org.pmsql.archive;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.Label;
 import org.pmsql.archive.format.MetadataReader;
@@ -23,135 +19,90 @@ import org.pmsql.archive.source.ByteSources;
 
 /**
  * One archive: a .meta file, an optional .index and data volumes .0, .1, ..., any of them
- * compressed. Opening reads the label and the metadata (as libpcp does); volumes are opened
- * one at a time by a {@link ArchiveCursor}.
+ * compressed. Opening reads the label and the metadata (as libpcp does); an archive described
+ * by the catalog reads its metadata only when first needed. Volumes are opened one at a time
+ * by a {@link ArchiveCursor}.
  */
 public final class Archive {
-  /** {@code <base>.<number|meta|index>[.<compression>]}, as libpcp's __pmLogFindOpen accepts. */
-  private static final Pattern COMPONENT =
-      Pattern.compile("(.+)\\.(\\d+|meta|index)(\\.(?:lzma|bz2|zst|xz|bz|gz|Z|z))?");
-
-  private final Path base;
+  private final ArchiveFiles files;
   private final Label label;
-  private final Path metaFile;
-  private final Path indexFile;
-  private final TreeMap<Integer, Path> volumes;
-  private final ArchiveMetadata metadata;
+  private final Set<String> cataloguedMetrics;
+  private volatile ArchiveMetadata metadata;
   private TemporalIndex index;
-  private long endNanos = Long.MIN_VALUE;
+  private long endNanos;
 
-  private Archive(Path base, Label label, Path metaFile, Path indexFile,
-      TreeMap<Integer, Path> volumes, ArchiveMetadata metadata) {
-    this.base = base;
+  private Archive(ArchiveFiles files, Label label, ArchiveMetadata metadata,
+      Set<String> cataloguedMetrics, long endNanos) {
+    this.files = files;
     this.label = label;
-    this.metaFile = metaFile;
-    this.indexFile = indexFile;
-    this.volumes = volumes;
     this.metadata = metadata;
+    this.cataloguedMetrics = cataloguedMetrics;
+    this.endNanos = endNanos;
   }
 
   /** Opens the archive named by its base path or by any of its files. */
   public static Archive open(Path path) throws IOException {
-    return open(Components.find(baseOf(path)));
+    return open(ArchiveFiles.find(baseOf(path)));
   }
 
-  private static Archive open(Components files) throws IOException {
+  static Archive open(ArchiveFiles files) throws IOException {
     if (files.meta() == null) {
       throw new ArchiveFormatException(files.base().toString() + ".meta", 0,
           "no such archive (no .meta file)");
     }
-    Label label;
     try (ByteSource source = ByteSources.open(files.meta())) {
-      label = readLabel(source);
-      if (label.volume() != Label.META_VOLUME) {
-        throw new ArchiveFormatException(source.name(), 20,
-            "label says volume " + label.volume() + ", expected the .meta file's -1");
-      }
+      Label label = readMetaLabel(source);
       if (files.index() != null) {
         checkCompanionLabel(files.index(), label, Label.INDEX_VOLUME);
       }
       ArchiveMetadata metadata = MetadataReader.read(source, label);
-      return new Archive(files.base(), label, files.meta(), files.index(), files.volumes(),
-          metadata);
+      return new Archive(files, label, metadata, null, Long.MIN_VALUE);
     }
+  }
+
+  /**
+   * An archive as the catalog describes it: its label, end time and metric names known, its
+   * metadata read when first asked for.
+   */
+  static Archive described(ArchiveFiles files, Label label, long endNanos,
+      Set<String> metricNames) {
+    return new Archive(files, label, null, Set.copyOf(metricNames), endNanos);
+  }
+
+  private static Label readMetaLabel(ByteSource source) throws IOException {
+    Label label = readLabel(source);
+    if (label.volume() != Label.META_VOLUME) {
+      throw new ArchiveFormatException(source.name(), 20,
+          "label says volume " + label.volume() + ", expected the .meta file's -1");
+    }
+    return label;
   }
 
   /**
    * Opens an archive, or returns the one this process opened before if none of its files has
-   * changed (same names, sizes and modification times): an archive's metadata is read whole
-   * at open, and a server opens the same archives for every connection.
+   * changed (same names, sizes, modification times and inodes): a server opens the same
+   * archives for every connection. With a catalog, an archive it describes is not read.
    */
-  public static Archive reuse(Path base) throws IOException {
-    Components files = Components.find(base);
-    Opened known = OPENED.get(files.base());
-    if (known != null && known.files().equals(files)) {
-      return known.archive();
+  public static Archive reuse(ArchiveFiles files, ArchiveCatalog catalog) throws IOException {
+    Archive known = OPENED.get(files.base());
+    if (known != null && known.files.equals(files)) {
+      return known;
     }
-    Archive archive = open(files);
-    OPENED.put(files.base(), new Opened(files, archive));
+    Archive archive = catalog != null ? catalog.archive(files) : open(files);
+    OPENED.put(files.base(), archive);
     return archive;
   }
 
-  private record Opened(Components files, Archive archive) {}
+  private static final Map<Path, Archive> OPENED = new ConcurrentHashMap<>();
 
-  private static final Map<Path, Opened> OPENED = new ConcurrentHashMap<>();
-
-  /**
-   * An archive's files as found in its directory, with each file's size and modification time
-   * (which say whether an archive opened before is still the same).
-   */
-  private record Components(Path base, Path meta, Path index, TreeMap<Integer, Path> volumes,
-      List<String> states) {
-    static Components find(Path base) throws IOException {
-      Path dir = base.toAbsolutePath().getParent();
-      String baseName = base.getFileName().toString();
-      Path meta = null;
-      Path index = null;
-      TreeMap<Integer, Path> volumes = new TreeMap<>();
-      List<String> states = new ArrayList<>();
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Matcher m = COMPONENT.matcher(file.getFileName().toString());
-          if (!m.matches() || !m.group(1).equals(baseName)) {
-            continue;
-          }
-          BasicFileAttributes attributes =
-              Files.readAttributes(file, BasicFileAttributes.class);
-          states.add(file.getFileName() + " " + attributes.size() + " "
-              + attributes.lastModifiedTime().toMillis());
-          String part = m.group(2);
-          // A plain file wins over a compressed one of the same part, as in libpcp.
-          if (part.equals("meta")) {
-            meta = preferPlain(meta, file);
-          } else if (part.equals("index")) {
-            index = preferPlain(index, file);
-          } else if (part.length() <= 9) {
-            volumes.merge(Integer.parseInt(part), file, Archive::preferPlain);
-          }
-        }
-      }
-      states.sort(null);
-      return new Components(base, meta, index, volumes, states);
-    }
-  }
-
-  /**
-   * The base name of an archive named by one of its files ({@code .0.xz}, {@code .meta}, ...);
-   * anything that is not an existing file is taken as the base name itself, since base names
-   * such as {@code 20240101.00.10} look like volume files.
-   */
+  /** The base name of an archive named by one of its files (see {@link ArchiveFiles#baseOf}). */
   public static Path baseOf(Path path) {
-    if (!Files.isRegularFile(path)) {
-      return path;
-    }
-    Matcher m = COMPONENT.matcher(path.getFileName().toString());
-    return m.matches() ? path.resolveSibling(m.group(1)) : path;
+    return ArchiveFiles.baseOf(path);
   }
 
   /** Whether a file name is a .meta file, i.e. names an archive. */
   public static boolean isMetaFile(String fileName) {
-    Matcher m = COMPONENT.matcher(fileName);
-    return m.matches() && m.group(2).equals("meta");
+    return ArchiveFiles.isMetaFile(fileName);
   }
 
   /** Every file of an archive carries the same label but for its volume number. */
@@ -173,15 +124,12 @@ public final class Archive {
     return Label.decode(b, n, source.name());
   }
 
-  private static Path preferPlain(Path known, Path candidate) {
-    if (known == null) {
-      return candidate;
-    }
-    return ByteSources.compressionSuffix(known.toString()).isEmpty() ? known : candidate;
+  public Path base() {
+    return files.base();
   }
 
-  public Path base() {
-    return base;
+  public ArchiveFiles files() {
+    return files;
   }
 
   public Label label() {
@@ -200,27 +148,65 @@ public final class Archive {
     return label.startNanos();
   }
 
+  /**
+   * The metadata, read now if the archive was described by the catalog; damage found then is
+   * thrown as an UncheckedIOException around the ArchiveFormatException ({@link
+   * #loadMetadata} throws it as it is).
+   */
   public ArchiveMetadata metadata() {
+    ArchiveMetadata known = metadata;
+    if (known != null) {
+      return known;
+    }
+    try {
+      return loadMetadata();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  /** The metadata, read from the .meta file if not yet read. */
+  public synchronized ArchiveMetadata loadMetadata() throws IOException {
+    if (metadata == null) {
+      try (ByteSource source = ByteSources.open(files.meta())) {
+        metadata = MetadataReader.read(source, readMetaLabel(source));
+      }
+    }
     return metadata;
   }
 
+  /** Whether the catalog described it (its metadata unread until needed). */
+  public boolean fromCatalog() {
+    return cataloguedMetrics != null;
+  }
+
+  /** The names of the metrics it describes, from the catalog when it described the archive. */
+  public Set<String> metricNames() {
+    if (cataloguedMetrics != null) {
+      return cataloguedMetrics;
+    }
+    Set<String> names = new TreeSet<>();
+    metadata().descs().forEach(d -> names.add(d.name()));
+    return names;
+  }
+
   public Path metaFile() {
-    return metaFile;
+    return files.meta();
   }
 
   /** Data volume numbers in order; gaps in the numbering are skipped, as libpcp does. */
   public List<Integer> volumeNumbers() {
-    return List.copyOf(volumes.keySet());
+    return List.copyOf(files.volumes().keySet());
   }
 
   public Path volumeFile(int volume) {
-    return volumes.get(volume);
+    return files.volumes().get(volume);
   }
 
   /** The temporal index, or null when the archive has none (or it is unreadable). */
   public synchronized TemporalIndex index() throws IOException {
-    if (index == null && indexFile != null) {
-      try (ByteSource source = ByteSources.open(indexFile)) {
+    if (index == null && files.index() != null) {
+      try (ByteSource source = ByteSources.open(files.index())) {
         Label indexLabel = readLabel(source);
         index = TemporalIndex.read(source, indexLabel);
       }
@@ -230,7 +216,7 @@ public final class Archive {
 
   /** Opens a data volume and checks that its label belongs to this archive. */
   ByteSource openVolume(int volume) throws IOException {
-    Path file = volumes.get(volume);
+    Path file = files.volumes().get(volume);
     ByteSource source = ByteSources.open(file);
     try {
       Label volumeLabel = readLabel(source);
@@ -250,7 +236,7 @@ public final class Archive {
   public synchronized long endNanos() throws IOException {
     if (endNanos == Long.MIN_VALUE) {
       endNanos = startNanos();
-      for (int volume : volumes.descendingKeySet()) {
+      for (int volume : files.volumes().descendingKeySet()) {
         long last = lastRecordTime(volume);
         if (last != Long.MIN_VALUE) {
           endNanos = last;
@@ -297,6 +283,6 @@ public final class Archive {
 
   @Override
   public String toString() {
-    return base.toString();
+    return files.base().toString();
   }
 }

@@ -188,6 +188,8 @@ public final class ArchiveCursor implements RecordCursor {
   /** The stream of a volume, opened on first use at the start or end the cursor is at. */
   private RecordStream stream(Archive archive, int volumeNumber) throws IOException {
     if (stream == null) {
+      // an archive the catalog described is read only now, when a record of it is wanted
+      archive.loadMetadata();
       volume = archive.openVolume(volumeNumber);
       int labelLength = archive.label().length();
       stream = new RecordStream(volume, labelLength, ResultRecord.minLength(archive.version()));

@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -22,18 +21,30 @@ import java.util.stream.Stream;
 public final class ArchiveDiscovery {
   private final Map<String, List<Archive>> byHost = new TreeMap<>();
   private final List<IOException> failures = new ArrayList<>();
+  private int fromCatalog;
 
   private ArchiveDiscovery() {}
 
   public static ArchiveDiscovery discover(List<Path> paths) {
+    return discover(paths, null);
+  }
+
+  /**
+   * The archives under {@code paths}; those the catalog (when not null) describes are not
+   * read, the others are read and recorded in it.
+   */
+  public static ArchiveDiscovery discover(List<Path> paths, ArchiveCatalog catalog) {
     ArchiveDiscovery discovery = new ArchiveDiscovery();
-    Set<Path> bases = new LinkedHashSet<>();
+    Map<Path, ArchiveFiles> found = new LinkedHashMap<>();
     for (Path path : paths) {
-      discovery.collectBases(path, bases);
+      discovery.collect(path, found);
     }
-    for (Path base : bases) {
+    for (ArchiveFiles files : found.values()) {
       try {
-        Archive archive = Archive.reuse(base);
+        Archive archive = Archive.reuse(files, catalog);
+        if (archive.fromCatalog()) {
+          discovery.fromCatalog++;
+        }
         discovery.byHost.computeIfAbsent(archive.hostname(), h -> new ArrayList<>()).add(archive);
       } catch (IOException e) {
         discovery.failures.add(e);
@@ -42,34 +53,36 @@ public final class ArchiveDiscovery {
     return discovery;
   }
 
-  private void collectBases(Path path, Set<Path> bases) {
+  private void collect(Path path, Map<Path, ArchiveFiles> found) {
     if (Files.isDirectory(path)) {
-      List<Path> subdirectories = new ArrayList<>();
+      List<Path> directories = new ArrayList<>();
+      directories.add(path);
       try (Stream<Path> entries = Files.list(path)) {
-        entries.sorted().forEach(entry -> {
-          if (Files.isDirectory(entry)) {
-            subdirectories.add(entry);
-          } else if (Archive.isMetaFile(entry.getFileName().toString())) {
-            bases.add(Archive.baseOf(entry).normalize());
-          }
-        });
+        // a pmlogger root: one directory per host, one level deep (pmlogger_check's layout)
+        entries.filter(Files::isDirectory).sorted().forEach(directories::add);
       } catch (IOException e) {
         failures.add(e);
         return;
       }
-      // A pmlogger root: one directory per host, one level deep (pmlogger_check's layout).
-      for (Path subdirectory : subdirectories) {
-        try (Stream<Path> entries = Files.list(subdirectory)) {
-          entries.sorted()
-              .filter(e -> Archive.isMetaFile(e.getFileName().toString()))
-              .forEach(e -> bases.add(Archive.baseOf(e).normalize()));
+      for (Path directory : directories) {
+        try {
+          ArchiveFiles.inDirectory(directory).forEach((base, files) -> {
+            if (files.meta() != null) {
+              found.putIfAbsent(base, files);
+            }
+          });
         } catch (IOException e) {
           failures.add(e);
         }
       }
     } else if (Files.exists(path) || Files.exists(Path.of(path + ".meta"))
         || hasCompressedMeta(path)) {
-      bases.add(Archive.baseOf(path).normalize());
+      try {
+        ArchiveFiles files = ArchiveFiles.find(Archive.baseOf(path).normalize());
+        found.putIfAbsent(files.base(), files);
+      } catch (IOException e) {
+        failures.add(e);
+      }
     } else {
       failures.add(new NoSuchFileException(path.toString(), null,
           "no archive, archive file or directory of that name"));
@@ -90,6 +103,11 @@ public final class ArchiveDiscovery {
     List<ArchiveSet> sets = new ArrayList<>();
     byHost.forEach((host, archives) -> sets.add(new ArchiveSet(host, archives)));
     return sets;
+  }
+
+  /** How many of the archives found the catalog described, unread. */
+  public int fromCatalog() {
+    return fromCatalog;
   }
 
   /** Archives that were named or found but could not be opened, each with file and offset. */

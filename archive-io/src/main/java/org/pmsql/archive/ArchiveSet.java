@@ -2,8 +2,11 @@ package org.pmsql.archive;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.pmsql.archive.format.MetricDesc;
 
 /**
@@ -13,6 +16,7 @@ import org.pmsql.archive.format.MetricDesc;
 public final class ArchiveSet {
   private final String hostname;
   private final List<Archive> archives;
+  private Set<String> metricNames;
 
   public ArchiveSet(String hostname, List<Archive> archives) {
     List<Archive> sorted = new ArrayList<>(archives);
@@ -28,6 +32,16 @@ public final class ArchiveSet {
 
   public List<Archive> archives() {
     return archives;
+  }
+
+  /** The names of every metric any of its archives describes (from the catalog if it has them). */
+  public synchronized Set<String> metricNames() {
+    if (metricNames == null) {
+      Set<String> names = new TreeSet<>();
+      archives.forEach(a -> names.addAll(a.metricNames()));
+      metricNames = Collections.unmodifiableSet(names);
+    }
+    return metricNames;
   }
 
   public long startNanos() {

@@ -67,13 +67,9 @@ final class CatalogTables {
         .build(), () -> {
           List<Object[]> rows = new ArrayList<>();
           for (ArchiveSet set : sets) {
-            Set<String> metrics = new HashSet<>();
-            for (Archive a : set.archives()) {
-              a.metadata().descs().forEach(d -> metrics.add(d.name()));
-            }
             rows.add(new Object[] {set.hostname(), millis(set.startNanos()),
                 millis(end(set.archives().get(set.archives().size() - 1))),
-                set.archives().size(), metrics.size()});
+                set.archives().size(), set.metricNames().size()});
           }
           return rows;
         });

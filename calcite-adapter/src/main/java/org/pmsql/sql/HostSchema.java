@@ -5,13 +5,10 @@ import com.google.common.collect.Multimap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
-import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
-import org.pmsql.archive.format.MetricDesc;
 
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
@@ -66,12 +63,7 @@ final class HostSchema extends AbstractSchema {
       map.put("archives", CatalogTables.archives(set));
       map.put("labels", CatalogTables.labels(set));
       map.put("metric_labels", MergedLabels.table(set));
-      TreeSet<String> names = new TreeSet<>();
-      for (Archive archive : set.archives()) {
-        for (MetricDesc d : archive.metadata().descs()) {
-          names.add(d.name());
-        }
-      }
+      Set<String> names = set.metricNames();
       for (String name : names) {
         map.putIfAbsent(name, new MetricsTable(set, name, errors));
       }

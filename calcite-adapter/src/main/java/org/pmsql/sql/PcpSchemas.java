@@ -1,5 +1,6 @@
 package org.pmsql.sql;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.schema.Table;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
 
@@ -24,19 +27,42 @@ public final class PcpSchemas {
   /**
    * Adds the hosts found under {@code paths}. Archives that cannot be opened, or that a scan
    * finds damaged, do not fail the others: they are listed in {@code pcp.archive_errors} with
-   * the file and offset of the damage. Returns the host names, which are the schema names.
+   * the file and offset of the damage. Archives the catalog in {@code catalogDirectory} (none
+   * when null) describes are not read until a query needs them; {@code pcp.catalog} says how
+   * many. Returns the host names, which are the schema names.
    */
-  public static List<String> register(SchemaPlus root, List<Path> paths) {
-    ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths);
+  public static List<String> register(SchemaPlus root, List<Path> paths, Path catalogDirectory) {
+    ArchiveCatalog catalog = null;
+    String catalogState = "not used (catalog=none)";
+    if (catalogDirectory != null) {
+      try {
+        catalog = ArchiveCatalog.in(catalogDirectory);
+        catalogState = "in use";
+      } catch (IOException e) {
+        catalogState = "not used: " + e.getMessage();
+      }
+    }
+    ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths, catalog);
     ArchiveErrors errors = new ArchiveErrors();
     discovery.failures().forEach(errors::add);
     List<ArchiveSet> sets = discovery.sets();
     for (ArchiveSet set : sets) {
       root.add(set.hostname(), new HostSchema(set, errors));
     }
+    int archives = sets.stream().mapToInt(set -> set.archives().size()).sum();
+    Object[] catalogRow = {catalogDirectory == null ? null : catalogDirectory.toString(),
+        catalogState, catalog == null ? null : catalog.size(), archives,
+        discovery.fromCatalog()};
     addCatalog(root, Map.of(
         "hosts", CatalogTables.hosts(sets),
-        "archive_errors", CatalogTables.errors(errors)));
+        "archive_errors", CatalogTables.errors(errors),
+        "catalog", new CatalogTables.ListTable(f -> f.builder()
+            .add("directory", SqlTypeName.VARCHAR).nullable(true)
+            .add("state", SqlTypeName.VARCHAR)
+            .add("entries", SqlTypeName.BIGINT).nullable(true)
+            .add("archives", SqlTypeName.INTEGER)
+            .add("from_catalog", SqlTypeName.INTEGER)
+            .build(), () -> List.<Object[]>of(catalogRow))));
     List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
     addAllHosts(root, hosts);
     return hosts;

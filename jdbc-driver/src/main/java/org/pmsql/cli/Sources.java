@@ -7,13 +7,19 @@ import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Option;
 
 /**
- * Where a command's SQL reads: local archives, or pmsql servers listed or found in DNS-SD
- * (the jdbc:pcp: properties archives, servers, discover and discover_address).
+ * Where a command's SQL reads: local archives (and the catalog kept of them), or pmsql servers
+ * listed or found in DNS-SD (the jdbc:pcp: properties archives, catalog, servers, discover and
+ * discover_address).
  */
 final class Sources {
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
       description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
   String archives;
+
+  @Option(names = "--catalog", paramLabel = "DIR",
+      description = "Where the archive catalog is kept, or 'none' (default: PMSQL_CATALOG,"
+          + " else ~/.cache/pmsql).")
+  String catalog;
 
   @Option(names = "--servers", paramLabel = "URL[,URL...]",
       description = "Read these pmsql servers (http(s)://HOST:PORT of pmsql serve) as one,"
@@ -52,6 +58,9 @@ final class Sources {
     Map<String, String> settings = new LinkedHashMap<>();
     if (archives != null) {
       settings.put(PcpDriver.ARCHIVES, archives);
+    }
+    if (catalog != null) {
+      settings.put(PcpDriver.CATALOG, catalog);
     }
     if (servers != null) {
       settings.put(PcpDriver.SERVERS, servers);

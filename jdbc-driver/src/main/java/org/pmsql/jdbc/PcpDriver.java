@@ -32,6 +32,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String ARCHIVES = "archives";
   /** pmsql servers (http(s) URLs) to read instead of local archives. */
   public static final String SERVERS = "servers";
+  /** Where the archive catalog is kept, or "none". */
+  public static final String CATALOG = "catalog";
   /** true: also the pmsql servers that answer a DNS-SD (multicast DNS) browse. */
   public static final String DISCOVER = "discover";
 
@@ -93,7 +95,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
           hosts = List.of();
         } else {
           List<Path> paths = archivePaths(properties.getProperty(ARCHIVES));
-          hosts = PcpSchemas.register(calcite.getRootSchema(), paths);
+          hosts = PcpSchemas.register(calcite.getRootSchema(), paths,
+              catalogDirectory(properties.getProperty(CATALOG)));
         }
         // With one host, its tables need no schema name: SELECT * FROM metrics.
         if (hosts.size() == 1 && calcite.getProperties().getProperty("schema") == null) {
@@ -148,6 +151,22 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     }
     throw new SQLException("connection property " + name + " must be a positive whole number,"
         + " not '" + value + "'", "HY024");
+  }
+
+  /**
+   * The archive catalog's directory: the connection property, else the system property
+   * pmsql.catalog, else PMSQL_CATALOG, else $XDG_CACHE_HOME/pmsql (~/.cache/pmsql); null for
+   * "none".
+   */
+  public static Path catalogDirectory(String property) {
+    String chosen = property != null ? property : System.getProperty("pmsql.catalog",
+        System.getenv("PMSQL_CATALOG"));
+    if (chosen == null || chosen.isBlank()) {
+      String cache = System.getenv("XDG_CACHE_HOME");
+      return (cache != null && !cache.isBlank() ? Path.of(cache)
+          : Path.of(System.getProperty("user.home"), ".cache")).resolve("pmsql");
+    }
+    return chosen.strip().equalsIgnoreCase("none") ? null : Path.of(chosen.strip());
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */

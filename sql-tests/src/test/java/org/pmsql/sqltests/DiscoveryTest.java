@@ -47,7 +47,7 @@ class DiscoveryTest {
         String firstUrl = "http://127.0.0.1:" + first.port();
         String secondUrl = "http://127.0.0.1:" + second.port();
 
-        PcpTools.Result found = pmsql(in, "find" + discover + " --discover-timeout 3");
+        PcpTools.Result found = Sql.pmsql(in, "find" + discover + " --discover-timeout 3");
         assertEquals(0, found.exitCode(), found.output());
         String otherHost = Sql.host(other);
         assertTrue(found.output().lines().anyMatch(l -> l.startsWith(firstUrl)
@@ -55,7 +55,7 @@ class DiscoveryTest {
         assertTrue(found.output().lines().anyMatch(l -> l.startsWith(secondUrl)
             && l.contains("| " + otherHost + " ")), found.output());
 
-        PcpTools.Result hosts = pmsql(in, "query" + discover + " --format csv"
+        PcpTools.Result hosts = Sql.pmsql(in, "query" + discover + " --format csv"
             + " \"SELECT host, server FROM pcp.hosts ORDER BY host\"");
         assertEquals(0, hosts.exitCode(), hosts.output());
         assertEquals(List.of("host,server", "bozo," + firstUrl, otherHost + "," + secondUrl),
@@ -63,7 +63,7 @@ class DiscoveryTest {
 
         String sql = "SELECT host, count(*) AS n, count(DISTINCT metric) AS metrics"
             + " FROM pcp_all.metrics GROUP BY host ORDER BY host";
-        PcpTools.Result counted = pmsql(in, "query" + discover + " --format csv \"" + sql
+        PcpTools.Result counted = Sql.pmsql(in, "query" + discover + " --format csv \"" + sql
             + "\"");
         assertEquals(0, counted.exitCode(), counted.output());
         List<String> want = Sql.rows(local, sql).stream()
@@ -73,16 +73,11 @@ class DiscoveryTest {
             .filter(l -> !l.startsWith("SLF4J")).toList());
       }
       // a server that stopped withdrew its advertisement: nothing answers now
-      PcpTools.Result gone = pmsql(in, "find" + discover + " --discover-timeout 2");
+      PcpTools.Result gone = Sql.pmsql(in, "find" + discover + " --discover-timeout 2");
       assertEquals(1, gone.exitCode(), gone.output());
       assertTrue(gone.output().contains("none answered the DNS-SD browse"), gone.output());
     } finally {
       PcpTools.run(30, "ip", "netns", "del", namespace);
     }
-  }
-
-  private static PcpTools.Result pmsql(String prefix, String args) throws Exception {
-    return PcpTools.run(120, "bash", "-c", "cd " + PcpTools.repositoryRoot() + " && exec "
-        + prefix + " ./pmsql " + args);
   }
 }

@@ -30,6 +30,15 @@ final class Sql {
     return DriverManager.getConnection("jdbc:pcp:", props);
   }
 
+  /**
+   * {@code ./pmsql ARGS} as a process of its own (run through {@code prefix}, such as
+   * {@code ip netns exec NS}, when not empty), output and errors together.
+   */
+  static PcpTools.Result pmsql(String prefix, String args) throws Exception {
+    return PcpTools.run(300, "bash", "-c", "cd " + PcpTools.repositoryRoot() + " && exec "
+        + prefix + " ./pmsql " + args);
+  }
+
   static Path sample() {
     return PcpTools.repositoryRoot().resolve("samples/sample-host");
   }

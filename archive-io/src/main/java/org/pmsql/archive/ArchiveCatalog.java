@@ -1,0 +1,268 @@
+package org.pmsql.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.pmsql.archive.format.Label;
+import org.pmsql.archive.source.ByteSource;
+import org.pmsql.archive.source.ByteSources;
+
+/**
+ * The archive catalog: for every archive read once, by its absolute base path, its files'
+ * names, sizes, modification times and inodes, its label, the time of its last record and the
+ * digest of its metric names (the names themselves are kept once per digest: a host's daily
+ * archives share them). Two Chronicle Map files in a cache directory hold it, shared by every
+ * process on the machine (the shell, the server). An entry is used only while every file of
+ * its archive is as recorded, so an archive that grew, was compressed, merged or replaced is
+ * read again; a damaged map, or one of another format, is set aside and rebuilt. Entries are
+ * written as archives are read, so an interrupted first scan loses nothing.
+ */
+public final class ArchiveCatalog {
+  /** Bumped when an entry's layout changes; the file names carry it. */
+  private static final int FORMAT = 1;
+  private static final int ARCHIVES = 100_000;
+  private static final int METRIC_SETS = 2_000;
+  private static final Map<Path, ArchiveCatalog> OPEN = new ConcurrentHashMap<>();
+  private static final AtomicLong DESCRIBED = new AtomicLong();
+  private static final AtomicLong READ = new AtomicLong();
+
+  static {
+    // Chronicle's libraries would otherwise report usage to a third party
+    System.setProperty("chronicle.analytics.disable", "true");
+  }
+
+  private final Path directory;
+  private final ChronicleMap<String, byte[]> archives;
+  private final ChronicleMap<String, byte[]> metricSets;
+  private final FileLock user;
+
+  private ArchiveCatalog(Path directory, ChronicleMap<String, byte[]> archives,
+      ChronicleMap<String, byte[]> metricSets, FileLock user) {
+    this.directory = directory;
+    this.archives = archives;
+    this.metricSets = metricSets;
+    this.user = user;
+  }
+
+  /**
+   * The catalog kept in {@code directory}, opened once per process. Fails (and the caller reads
+   * archives without it) when the directory cannot be written or Chronicle Map cannot run in
+   * this JVM (it needs the --add-opens flags the pmsql launcher gives).
+   */
+  public static ArchiveCatalog in(Path directory) throws IOException {
+    Path key = directory.toAbsolutePath().normalize();
+    ArchiveCatalog known = OPEN.get(key);
+    if (known != null) {
+      return known;
+    }
+    synchronized (OPEN) {
+      known = OPEN.get(key);
+      if (known == null) {
+        known = open(key);
+        OPEN.put(key, known);
+      }
+      return known;
+    }
+  }
+
+  /**
+   * Opening is serialised between processes by a lock on byte 0 of a lock file; every process
+   * that has the maps open holds a shared lock on byte 1. A process that finds no other user
+   * opens the maps with Chronicle's recovery, which clears locks a crashed process left in them
+   * (recovery needs the files to itself).
+   */
+  private static ArchiveCatalog open(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    FileChannel channel = FileChannel.open(directory.resolve("catalog-v" + FORMAT + ".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try (FileLock opening = channel.lock(0, 1, false)) {
+      FileLock alone = channel.tryLock(1, 1, false);
+      boolean recover = alone != null;
+      if (alone != null) {
+        alone.release();
+      }
+      ChronicleMap<String, byte[]> archives = map(ChronicleMap.of(String.class, byte[].class)
+          .name("pmsql-archives").averageKeySize(90).averageValueSize(700).entries(ARCHIVES)
+          .maxBloatFactor(4), directory.resolve("archives-v" + FORMAT + ".cm"), recover);
+      ChronicleMap<String, byte[]> metricSets = map(ChronicleMap.of(String.class, byte[].class)
+          .name("pmsql-metric-sets").averageKeySize(32).averageValueSize(16 * 1024)
+          .entries(METRIC_SETS).maxBloatFactor(4),
+          directory.resolve("metric-sets-v" + FORMAT + ".cm"), recover);
+      FileLock user = channel.lock(1, 1, true);
+      ArchiveCatalog catalog = new ArchiveCatalog(directory, archives, metricSets, user);
+      if (recover && archives.size() > ARCHIVES * 3L / 4) {
+        catalog.forgetRemoved();
+      }
+      return catalog;
+    } catch (IOException | RuntimeException | LinkageError e) {
+      channel.close();
+      throw new IOException("archive catalog in " + directory + " not usable: "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+    }
+  }
+
+  private static ChronicleMap<String, byte[]> map(ChronicleMapBuilder<String, byte[]> builder,
+      Path file, boolean alone) throws IOException {
+    try {
+      return alone && Files.exists(file) ? builder.recoverPersistedTo(file.toFile(), true)
+          : builder.createPersistedTo(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      if (!alone) {
+        throw e;
+      }
+      // damaged, or written by another version: the catalog is only a cache of what the
+      // archives say, so it starts afresh (the old file is kept beside it for a look)
+      Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
+          StandardCopyOption.REPLACE_EXISTING);
+      return builder.createPersistedTo(file.toFile());
+    }
+  }
+
+  /** Archives described from a catalog, and read because none described them, so far. */
+  public static long described() {
+    return DESCRIBED.get();
+  }
+
+  public static long read() {
+    return READ.get();
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public long size() {
+    return archives.size();
+  }
+
+  /**
+   * The archive these files make up: described from its entry when every file is as recorded,
+   * else read (label, metadata, last record) and recorded.
+   */
+  Archive archive(ArchiveFiles files) throws IOException {
+    String key = files.base().toString();
+    try {
+      Archive described = describe(archives.get(key), files);
+      if (described != null) {
+        DESCRIBED.incrementAndGet();
+        return described;
+      }
+    } catch (RuntimeException unusable) {
+      // an entry that does not decode is read again below, and replaced
+    }
+    Archive archive = Archive.open(files);
+    long end = archive.endNanos();
+    READ.incrementAndGet();
+    try {
+      record(key, files, archive, end);
+    } catch (RuntimeException full) {
+      // a full or locked map: this archive is simply not catalogued this time
+    }
+    return archive;
+  }
+
+  private Archive describe(byte[] entry, ArchiveFiles files) throws IOException {
+    if (entry == null) {
+      return null;
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry));
+    if (in.readInt() != FORMAT) {
+      return null;
+    }
+    int states = in.readInt();
+    if (states != files.states().size()) {
+      return null;
+    }
+    for (int i = 0; i < states; i++) {
+      if (!in.readUTF().equals(files.states().get(i))) {
+        return null;
+      }
+    }
+    byte[] label = in.readNBytes(in.readUnsignedShort());
+    long end = in.readLong();
+    byte[] names = metricSets.get(in.readUTF());
+    if (names == null) {
+      return null;
+    }
+    Set<String> metrics = new TreeSet<>(Arrays.asList(
+        new String(names, StandardCharsets.UTF_8).split("\n", -1)));
+    metrics.remove("");
+    return Archive.described(files,
+        Label.decode(label, label.length, files.meta().toString()), end, metrics);
+  }
+
+  private void record(String key, ArchiveFiles files, Archive archive, long end)
+      throws IOException {
+    byte[] names = String.join("\n", archive.metricNames()).getBytes(StandardCharsets.UTF_8);
+    String digest = digest(names);
+    if (!metricSets.containsKey(digest)) {
+      metricSets.put(digest, names);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(FORMAT);
+    out.writeInt(files.states().size());
+    for (String state : files.states()) {
+      out.writeUTF(state);
+    }
+    byte[] label = labelBytes(files.meta());
+    out.writeShort(label.length);
+    out.write(label);
+    out.writeLong(end);
+    out.writeUTF(digest);
+    archives.put(key, bytes.toByteArray());
+  }
+
+  private static byte[] labelBytes(Path meta) throws IOException {
+    try (ByteSource source = ByteSources.open(meta)) {
+      byte[] b = new byte[Label.MAX_LENGTH];
+      int n = source.read(0, b, 0, b.length);
+      return Arrays.copyOf(b, Label.lengthOf(b, n, source.name()));
+    }
+  }
+
+  private static String digest(byte[] names) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(names), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  /** Drops the entries of archives whose .meta file is gone, when the map fills up. */
+  private void forgetRemoved() {
+    List<String> gone = new ArrayList<>();
+    for (String base : archives.keySet()) {
+      try {
+        if (ArchiveFiles.find(Path.of(base)).meta() == null) {
+          gone.add(base);
+        }
+      } catch (IOException e) {
+        gone.add(base);
+      }
+    }
+    gone.forEach(archives::remove);
+  }
+}
