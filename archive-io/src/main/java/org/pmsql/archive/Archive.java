@@ -175,6 +175,11 @@ public final class Archive {
     return metadata;
   }
 
+  /** Whether its metadata has been read (always, unless the catalog described it). */
+  public boolean metadataRead() {
+    return metadata != null;
+  }
+
   /** Whether the catalog described it (its metadata unread until needed). */
   public boolean fromCatalog() {
     return cataloguedMetrics != null;

@@ -9,6 +9,7 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
@@ -49,10 +50,11 @@ public final class PcpSchemas {
     for (ArchiveSet set : sets) {
       root.add(set.hostname(), new HostSchema(set, errors));
     }
-    int archives = sets.stream().mapToInt(set -> set.archives().size()).sum();
-    Object[] catalogRow = {catalogDirectory == null ? null : catalogDirectory.toString(),
-        catalogState, catalog == null ? null : catalog.size(), archives,
-        discovery.fromCatalog()};
+    List<Archive> archives = sets.stream().flatMap(set -> set.archives().stream()).toList();
+    String directory = catalogDirectory == null ? null : catalogDirectory.toString();
+    String state = catalogState;
+    Long entries = catalog == null ? null : catalog.size();
+    int described = discovery.fromCatalog();
     addCatalog(root, Map.of(
         "hosts", CatalogTables.hosts(sets),
         "archive_errors", CatalogTables.errors(errors),
@@ -62,7 +64,10 @@ public final class PcpSchemas {
             .add("entries", SqlTypeName.BIGINT).nullable(true)
             .add("archives", SqlTypeName.INTEGER)
             .add("from_catalog", SqlTypeName.INTEGER)
-            .build(), () -> List.<Object[]>of(catalogRow))));
+            .add("metadata_read", SqlTypeName.INTEGER)
+            .build(), () -> List.<Object[]>of(new Object[] {directory, state, entries,
+                archives.size(), described,
+                (int) archives.stream().filter(Archive::metadataRead).count()}))));
     List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
     addAllHosts(root, hosts);
     return hosts;
