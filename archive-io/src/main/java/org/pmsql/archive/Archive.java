@@ -55,7 +55,8 @@ public final class Archive {
       if (files.index() != null) {
         checkCompanionLabel(files.index(), label, Label.INDEX_VOLUME);
       }
-      ArchiveMetadata metadata = MetadataReader.read(source, label);
+      ArchiveMetadata metadata = MetadataReader.read(source, label,
+          () -> ByteSources.open(files.meta()));
       return new Archive(files, label, metadata, null, Long.MIN_VALUE);
     }
   }
@@ -169,7 +170,8 @@ public final class Archive {
   public synchronized ArchiveMetadata loadMetadata() throws IOException {
     if (metadata == null) {
       try (ByteSource source = ByteSources.open(files.meta())) {
-        metadata = MetadataReader.read(source, readMetaLabel(source));
+        metadata = MetadataReader.read(source, readMetaLabel(source),
+            () -> ByteSources.open(files.meta()));
       }
     }
     return metadata;

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -44,7 +46,8 @@ public final class ArchiveCatalog {
   private static final int FORMAT = 1;
   private static final int ARCHIVES = 100_000;
   private static final int METRIC_SETS = 2_000;
-  private static final Map<Path, ArchiveCatalog> OPEN = new ConcurrentHashMap<>();
+  private static final Map<Path, CompletableFuture<ArchiveCatalog>> OPEN =
+      new ConcurrentHashMap<>();
   private static final AtomicLong DESCRIBED = new AtomicLong();
   private static final AtomicLong READ = new AtomicLong();
 
@@ -56,6 +59,7 @@ public final class ArchiveCatalog {
   private final Path directory;
   private final ChronicleMap<String, byte[]> archives;
   private final ChronicleMap<String, byte[]> metricSets;
+  /** Held for the life of the process: says to others that the maps are in use here. */
   private final FileLock user;
 
   private ArchiveCatalog(Path directory, ChronicleMap<String, byte[]> archives,
@@ -72,19 +76,28 @@ public final class ArchiveCatalog {
    * this JVM (it needs the --add-opens flags the pmsql launcher gives).
    */
   public static ArchiveCatalog in(Path directory) throws IOException {
-    Path key = directory.toAbsolutePath().normalize();
-    ArchiveCatalog known = OPEN.get(key);
-    if (known != null) {
-      return known;
+    try {
+      return prepare(directory).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof IOException io ? io
+          : new IOException(e.getCause().getMessage(), e.getCause());
     }
-    synchronized (OPEN) {
-      known = OPEN.get(key);
-      if (known == null) {
-        known = open(key);
-        OPEN.put(key, known);
-      }
-      return known;
-    }
+  }
+
+  /**
+   * Starts opening the catalog in {@code directory} in the background, if not yet begun:
+   * Chronicle Map takes about a second to start, which a command line can spend loading the
+   * SQL engine meanwhile.
+   */
+  public static CompletableFuture<ArchiveCatalog> prepare(Path directory) {
+    return OPEN.computeIfAbsent(directory.toAbsolutePath().normalize(), key ->
+        CompletableFuture.supplyAsync(() -> {
+          try {
+            return open(key);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        }, runnable -> DaemonThreads.named("pmsql-catalog-open").newThread(runnable).start()));
   }
 
   /**
@@ -173,10 +186,11 @@ public final class ArchiveCatalog {
       // an entry that does not decode is read again below, and replaced
     }
     Archive archive = Archive.open(files);
-    long end = archive.endNanos();
     READ.incrementAndGet();
     try {
-      record(key, files, archive, end);
+      record(key, files, archive, archive.endNanos());
+    } catch (IOException damagedVolume) {
+      // not catalogued: a scan reports the damage with its offset, after the whole records
     } catch (RuntimeException full) {
       // a full or locked map: this archive is simply not catalogued this time
     }

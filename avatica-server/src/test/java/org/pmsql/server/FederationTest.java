@@ -102,6 +102,13 @@ class FederationTest {
             + " WHERE metric = 'kernel.all.load'");
         assertTrue(plan.contains("JdbcToEnumerableConverter") && plan.contains("JdbcFilter"),
             "the filter goes to the server: " + plan);
+        String grouped = one(fed, "EXPLAIN PLAN FOR SELECT metric, count(*) FROM bozo.metrics"
+            + " GROUP BY metric");
+        assertTrue(grouped.contains("JdbcAggregate"), "the server aggregates: " + grouped);
+        String splitGrouped = one(fed, "EXPLAIN PLAN FOR SELECT metric, count(*), max(val)"
+            + " FROM " + quoted + ".metrics GROUP BY metric");
+        assertTrue(splitGrouped.indexOf("JdbcAggregate") != splitGrouped.lastIndexOf(
+            "JdbcAggregate"), "each server of a split host aggregates its part: " + splitGrouped);
         // parts are numbered in server order: b (early) 1, c (late) 2, d (both) 3
         String routed = one(fed, "EXPLAIN PLAN FOR SELECT count(*) FROM " + quoted
             + ".metrics" + earlyOnly);

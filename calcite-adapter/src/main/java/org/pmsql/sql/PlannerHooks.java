@@ -28,6 +28,9 @@ final class PlannerHooks {
       planner.addRule(PcpRules.STREAM_AGGREGATE);
       planner.addRule(CoreRules.FILTER_SET_OP_TRANSPOSE);
       planner.addRule(CoreRules.FILTER_REDUCE_EXPRESSIONS);
+      // and an aggregate over UNION ALL is computed per branch first: per host, or per server
+      // of a federated host (where the JDBC adapter then sends it to the server as SQL)
+      planner.addRule(CoreRules.AGGREGATE_UNION_TRANSPOSE);
     });
     // GROUP BY TUMBLE needs a rewrite before planning; the same holds for any Calcite query.
     Hook.PROGRAM.add((Consumer<Holder<Program>>) program -> {

@@ -3,16 +3,20 @@ package org.pmsql.cli;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.archive.DaemonThreads;
 import org.pmsql.sql.ScanProgress;
 
 /**
- * A progress line on stderr for queries that run longer than two seconds, when stderr is a
- * terminal: records scanned so far and their rate. Erased when the query ends.
+ * A progress line on stderr for connections and queries that run longer than two seconds, when
+ * stderr is a terminal: archives catalogued (a large root's first scan), then records scanned
+ * so far and their rate. Erased when the query ends.
  */
 final class Progress implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final long startRecords = ScanProgress.records();
+  private final long startRead = ArchiveCatalog.read();
+  private final long startDescribed = ArchiveCatalog.described();
   private final long startNanos = System.nanoTime();
   private volatile boolean shown;
 
@@ -33,9 +37,15 @@ final class Progress implements AutoCloseable {
 
   private void show() {
     long records = ScanProgress.records() - startRecords;
+    long read = ArchiveCatalog.read() - startRead;
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    System.err.printf("\r  scanning: %,d archive records in %.0f s (%,.0f/s)  ", records,
-        seconds, records / seconds);
+    if (records == 0 && read > 0) {
+      System.err.printf("\r  cataloguing: %,d archives read, %,d known from the catalog  ",
+          read, ArchiveCatalog.described() - startDescribed);
+    } else {
+      System.err.printf("\r  scanning: %,d archive records in %.0f s (%,.0f/s)  ", records,
+          seconds, records / seconds);
+    }
     shown = true;
   }
 

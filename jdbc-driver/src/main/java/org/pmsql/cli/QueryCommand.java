@@ -43,15 +43,18 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Properties props = sources.properties();
+    if (!sources.federated()) {
+      PcpDriver.prepareCatalog(sources.catalog);
+    }
     boolean streaming = STREAM.matcher(sql).lookingAt();
     // a stream's rows are shown as they arrive; a finite result is written in large blocks
     PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), streaming,
         StandardCharsets.UTF_8);
-    try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
+    try (Progress progress = Progress.start();
+        Connection c = DriverManager.getConnection(PcpDriver.PREFIX, props)) {
       Set<String> reported = new HashSet<>();
       reportSkipped(c, reported);
-      try (Statement s = c.createStatement(); Progress progress = Progress.start();
-          ResultSet rs = s.executeQuery(sql)) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
         ResultPrinter.forFormat(format.name(), out, streaming).print(rs);
       }
       out.flush();

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.ConnectStringParser;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.RowsOnDemandMeta;
+import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import org.pmsql.sql.PcpSchemas;
@@ -68,6 +70,10 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     withDefaults.setProperty("quotedCasing", "UNCHANGED");
     if (info != null) {
       withDefaults.putAll(info);
+    }
+    Properties all = ConnectStringParser.parse(url.substring(PREFIX.length()), withDefaults);
+    if (all.getProperty(SERVERS) == null && !Boolean.parseBoolean(all.getProperty(DISCOVER))) {
+      prepareCatalog(all.getProperty(CATALOG));
     }
     return super.connect(url, withDefaults);
   }
@@ -167,6 +173,17 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
           : Path.of(System.getProperty("user.home"), ".cache")).resolve("pmsql");
     }
     return chosen.strip().equalsIgnoreCase("none") ? null : Path.of(chosen.strip());
+  }
+
+  /**
+   * Starts opening the archive catalog a connection with this catalog property will use, so
+   * that it opens while the SQL engine loads.
+   */
+  public static void prepareCatalog(String property) {
+    Path directory = catalogDirectory(property);
+    if (directory != null) {
+      ArchiveCatalog.prepare(directory);
+    }
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */

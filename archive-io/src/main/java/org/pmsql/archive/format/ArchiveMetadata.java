@@ -1,5 +1,7 @@
 package org.pmsql.archive.format;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,6 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ByteSource;
 
 /** Everything an archive's .meta file says: descriptors, instance domains, labels and texts. */
 public final class ArchiveMetadata {
@@ -17,6 +22,14 @@ public final class ArchiveMetadata {
   private final Map<Long, HelpText> texts = new HashMap<>();
   private final List<LabelRecord> labels = new ArrayList<>();
   private final Map<String, MetricDesc> byName = new HashMap<>();
+  /**
+   * A large file's instance domain records, located but decoded only when their domain is first
+   * asked for (file offsets and lengths, in file order); filled before the metadata is
+   * published, never changed after.
+   */
+  private final Map<Integer, List<long[]>> located = new HashMap<>();
+  private final Map<Integer, InstanceDomain> decoded = new ConcurrentHashMap<>();
+  private MetadataReader.Source reopen;
 
   /** Empty, for a follower to fill as records arrive ({@link MetadataReader#apply}). */
   public ArchiveMetadata() {}
@@ -34,11 +47,20 @@ public final class ArchiveMetadata {
   }
 
   public InstanceDomain indom(int indom) {
-    return indomsById.get(indom);
+    InstanceDomain domain = indomsById.get(indom);
+    if (domain == null && located.containsKey(indom)) {
+      domain = decoded.computeIfAbsent(indom, this::decodeLocated);
+    }
+    return domain;
   }
 
   public Collection<InstanceDomain> indoms() {
-    return indoms.values();
+    if (located.isEmpty()) {
+      return indoms.values();
+    }
+    List<InstanceDomain> all = new ArrayList<>(indoms.values());
+    located.keySet().forEach(indom -> all.add(indom(indom)));
+    return all;
   }
 
   public List<LabelRecord> labels() {
@@ -62,7 +84,7 @@ public final class ArchiveMetadata {
    * when the instance is unknown then.
    */
   public String instanceName(int indom, int inst, long nanos) {
-    InstanceDomain domain = indomsById.get(indom);
+    InstanceDomain domain = indom(indom);
     return domain == null ? null : domain.nameAt(inst, nanos);
   }
 
@@ -91,6 +113,35 @@ public final class ArchiveMetadata {
       domain = new InstanceDomain(indom);
       indoms.put(indom, domain);
       indomsById.put(indom, domain);
+    }
+    return domain;
+  }
+
+  void locateIndom(int indom, long fileOffset, int length) {
+    located.computeIfAbsent(indom, i -> new ArrayList<>()).add(new long[] {fileOffset, length});
+  }
+
+  void decodeIndomsWith(MetadataReader.Source source) {
+    this.reopen = source;
+  }
+
+  /**
+   * Decodes one located domain's records, in file order; damage found now is thrown as an
+   * UncheckedIOException around the ArchiveFormatException naming file and offset.
+   */
+  private InstanceDomain decodeLocated(int indom) {
+    InstanceDomain domain = new InstanceDomain(indom);
+    try (ByteSource source = reopen.open()) {
+      for (long[] record : located.get(indom)) {
+        byte[] b = new byte[(int) record[1]];
+        if (source.read(record[0], b, 0, b.length) != b.length) {
+          throw new ArchiveFormatException(source.name(), record[0],
+              "instance domain record ends early");
+        }
+        MetadataReader.decodeIndom(b, source.name(), record[0], domain);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
     return domain;
   }

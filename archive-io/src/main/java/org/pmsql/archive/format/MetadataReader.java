@@ -3,6 +3,7 @@ package org.pmsql.archive.format;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.pmsql.archive.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 
@@ -20,15 +21,51 @@ public final class MetadataReader {
 
   private MetadataReader() {}
 
+  /**
+   * A .meta file at least this long has its instance domains decoded one domain at a time, when
+   * first asked for: a busy host's process domains are most of such a file, and a query on one
+   * metric needs at most one domain.
+   */
+  public static final long LAZY_INDOMS_FROM = 1 << 20;
+
   /** Reads every record after the label; the label itself was checked by the caller. */
   public static ArchiveMetadata read(ByteSource meta, Label label) throws IOException {
+    return read(meta, label, null);
+  }
+
+  /**
+   * The same; when {@code reopen} is given and the file is large, instance domain records are
+   * only located (their framing checked), and decoded from a source {@code reopen} opens when
+   * their domain is first asked for.
+   */
+  public static ArchiveMetadata read(ByteSource meta, Label label, Source reopen)
+      throws IOException {
     ArchiveMetadata metadata = new ArchiveMetadata();
+    boolean lazy = reopen != null && meta.size() >= LAZY_INDOMS_FROM;
     RecordStream records = new RecordStream(meta, label.length(), MIN_RECORD);
     while (records.next()) {
-      apply(metadata, records.buffer(), records.recordOffset(), records.recordLength(),
-          meta.name(), records.recordStart());
+      byte[] b = records.buffer();
+      int at = records.recordOffset();
+      int type = BigEndian.getInt(b, at + 4);
+      boolean indom = type == TYPE_INDOM_V2 || type == TYPE_INDOM || type == TYPE_INDOM_DELTA;
+      int idAt = at + 8 + (type == TYPE_INDOM_V2 ? 8 : 12);
+      if (lazy && indom && idAt + 4 <= at + records.recordLength() - 4) {
+        metadata.locateIndom(BigEndian.getInt(b, idAt), records.recordStart(),
+            records.recordLength());
+      } else {
+        apply(metadata, b, at, records.recordLength(), meta.name(), records.recordStart());
+      }
+    }
+    if (lazy) {
+      metadata.decodeIndomsWith(reopen);
     }
     return metadata;
+  }
+
+  /** Opens the .meta file again, to decode what was only located. */
+  @FunctionalInterface
+  public interface Source {
+    ByteSource open() throws IOException;
   }
 
   /**
@@ -46,7 +83,7 @@ public final class MetadataReader {
       case TYPE_INDOM_V2:
       case TYPE_INDOM:
       case TYPE_INDOM_DELTA:
-        indom(r, type, metadata);
+        indom(r, type, metadata::indomFor);
         break;
       case TYPE_LABEL_V2:
       case TYPE_LABEL:
@@ -76,7 +113,20 @@ public final class MetadataReader {
     return new MetricDesc(pmid, type, indom, sem, units, List.copyOf(names));
   }
 
-  private static void indom(FieldReader r, int type, ArchiveMetadata metadata)
+  /** Adds a whole instance domain record (length words included) to {@code into}. */
+  static void decodeIndom(byte[] record, String file, long fileOffset, InstanceDomain into)
+      throws ArchiveFormatException {
+    FieldReader r = new FieldReader(record, 4, record.length - 8, file, fileOffset + 4);
+    int type = r.i32();
+    indom(r, type, indom -> {
+      if (indom != into.indom()) {
+        throw new IllegalStateException("located record of another domain");
+      }
+      return into;
+    });
+  }
+
+  private static void indom(FieldReader r, int type, IntFunction<InstanceDomain> domains)
       throws ArchiveFormatException {
     long stamp = r.stamp(type == TYPE_INDOM_V2 ? 2 : 3);
     int indom = r.i32();
@@ -103,7 +153,7 @@ public final class MetadataReader {
       }
       names[i] = name;
     }
-    InstanceDomain domain = metadata.indomFor(indom);
+    InstanceDomain domain = domains.apply(indom);
     if (delta && domain.hasFullRecord()) {
       domain.addDelta(stamp, ids, names);
     } else if (delta) {
