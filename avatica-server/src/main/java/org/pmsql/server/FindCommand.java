@@ -9,10 +9,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pmsql.cli.DiscoverOptions;
 import org.pmsql.cli.Subcommand;
 import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,14 +34,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
       description = "pmsql serve URLs (default: PMSQL_SERVERS, comma-separated).")
   List<String> servers;
 
-  @Option(names = "--discover",
-      description = "Also find servers advertised in DNS-SD (pmsql serve --advertise).")
-  boolean discover;
-
-  @Option(names = "--discover-address", paramLabel = "ADDRESS",
-      description = "Browse DNS-SD on the interface of this address (default: the default"
-          + " interface).")
-  String discoverAddress;
+  @Mixin DiscoverOptions discovery = new DiscoverOptions();
 
   @Option(names = "--discover-timeout", paramLabel = "SECONDS", defaultValue = "3",
       description = "How long to listen for DNS-SD answers. Default ${DEFAULT-VALUE}.")
@@ -63,10 +58,10 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     List<String> urls = new ArrayList<>(servers != null ? servers
         : System.getenv("PMSQL_SERVERS") == null ? List.of()
         : List.of(System.getenv("PMSQL_SERVERS").split(",")));
-    if (discover) {
+    if (discovery.discover) {
       try {
-        for (String found : DnsSd.browse(discoverAddress == null ? null
-            : InetAddress.getByName(discoverAddress), discoverTimeout * 1000)) {
+        for (String found : DnsSd.browse(discovery.address == null ? null
+            : InetAddress.getByName(discovery.address), discoverTimeout * 1000)) {
           if (!urls.contains(found)) {
             urls.add(found);
           }
@@ -78,7 +73,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     }
     if (urls.isEmpty()) {
       System.err.println("pmsql find: no servers: give --servers URL[,URL...], set"
-          + " PMSQL_SERVERS" + (!discover ? " or use --discover"
+          + " PMSQL_SERVERS" + (!discovery.discover ? " or use --discover"
           : "; none answered the DNS-SD browse within " + discoverTimeout + " s"));
       return 1;
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.pmsql.jdbc.PcpDriver;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,17 +27,10 @@ final class Sources {
           + " instead of local archives.")
   String servers;
 
-  @Option(names = "--discover",
-      description = "Also read the pmsql servers advertised in DNS-SD (multicast DNS).")
-  boolean discover;
-
-  @Option(names = "--discover-address", paramLabel = "ADDRESS",
-      description = "Browse DNS-SD on the interface of this address (default: the default"
-          + " interface).")
-  String discoverAddress;
+  @Mixin DiscoverOptions discovery = new DiscoverOptions();
 
   boolean federated() {
-    return servers != null || discover;
+    return servers != null || discovery.discover;
   }
 
   Properties properties() {
@@ -65,10 +59,10 @@ final class Sources {
     if (servers != null) {
       settings.put(PcpDriver.SERVERS, servers);
     }
-    if (discover) {
+    if (discovery.discover) {
       settings.put(PcpDriver.DISCOVER, "true");
-      if (discoverAddress != null) {
-        settings.put("discover_address", discoverAddress);
+      if (discovery.address != null) {
+        settings.put("discover_address", discovery.address);
       }
     }
     return settings;
