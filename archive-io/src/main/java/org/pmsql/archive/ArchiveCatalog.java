@@ -107,6 +107,11 @@ public final class ArchiveCatalog {
    * (recovery needs the files to itself).
    */
   private static ArchiveCatalog open(Path directory) throws IOException {
+    String lacking = lackingJvmAccess();
+    if (lacking != null) {
+      // checked before Chronicle is touched: it would print warnings, then fail half-way
+      throw new IOException("Chronicle Map cannot run in this JVM: " + lacking);
+    }
     Files.createDirectories(directory);
     FileChannel channel = FileChannel.open(directory.resolve("catalog-v" + FORMAT + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -134,6 +139,27 @@ public final class ArchiveCatalog {
       throw new IOException("archive catalog in " + directory + " not usable: "
           + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
+  }
+
+  /**
+   * What Chronicle Map needs of a Java 17+ JVM and this one lacks (null: nothing): a JDK's
+   * compiler module, and the --add-opens/--add-exports that ./pmsql and the jars' manifests
+   * give (chronicle.jvmFlags in pom.xml lists them).
+   */
+  private static String lackingJvmAccess() {
+    Module self = ArchiveCatalog.class.getModule();
+    Module base = Object.class.getModule();
+    Module compiler = ModuleLayer.boot().findModule("jdk.compiler").orElse(null);
+    if (compiler == null) {
+      return "it needs a JDK (the jdk.compiler module), not a JRE";
+    }
+    if (!base.isOpen("java.lang", self) || !base.isOpen("java.util", self)
+        || !base.isExported("jdk.internal.misc", self)
+        || !compiler.isExported("com.sun.tools.javac.file", self)) {
+      return "it needs the JVM options --add-opens and --add-exports listed as"
+          + " chronicle.jvmFlags in pmsql's pom.xml (./pmsql and java -jar give them)";
+    }
+    return null;
   }
 
   private static ChronicleMap<String, byte[]> map(ChronicleMapBuilder<String, byte[]> builder,

@@ -32,12 +32,13 @@ final class Advertiser implements AutoCloseable {
 
   static Advertiser start(InetAddress on, int port, String scheme, String authentication,
       Callable<List<Object[]>> hosts) throws Exception {
-    JmDNS mdns = JmDNS.create(on, InetAddress.getLocalHost().getHostName());
+    String machine = InetAddress.getLocalHost().getHostName();
+    // a host name of its own: several servers on one machine must not contend for one name
+    JmDNS mdns = JmDNS.create(on, "pmsql-" + port + "-" + machine);
     try {
       Map<String, String> txt = DnsSd.txt(scheme, authentication, hosts.call());
       ServiceInfo service = ServiceInfo.create(DnsSd.SERVICE_TYPE,
-          "pmsql on " + InetAddress.getLocalHost().getHostName() + " port " + port, port, 0, 0,
-          txt);
+          "pmsql on " + machine + " port " + port, port, 0, 0, txt);
       mdns.registerService(service);
       ScheduledExecutorService refresher =
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pmsql-advertise"));

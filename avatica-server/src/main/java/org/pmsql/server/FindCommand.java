@@ -36,10 +36,6 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
 
   @Mixin DiscoverOptions discovery = new DiscoverOptions();
 
-  @Option(names = "--discover-timeout", paramLabel = "SECONDS", defaultValue = "3",
-      description = "How long to listen for DNS-SD answers. Default ${DEFAULT-VALUE}.")
-  int discoverTimeout;
-
   @Option(names = "--host", paramLabel = "NAME", description = "Only this host.")
   String host;
 
@@ -61,7 +57,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     if (discovery.discover) {
       try {
         for (String found : DnsSd.browse(discovery.address == null ? null
-            : InetAddress.getByName(discovery.address), discoverTimeout * 1000)) {
+            : InetAddress.getByName(discovery.address), discovery.timeoutSeconds * 1000)) {
           if (!urls.contains(found)) {
             urls.add(found);
           }
@@ -74,7 +70,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     if (urls.isEmpty()) {
       System.err.println("pmsql find: no servers: give --servers URL[,URL...], set"
           + " PMSQL_SERVERS" + (!discovery.discover ? " or use --discover"
-          : "; none answered the DNS-SD browse within " + discoverTimeout + " s"));
+          : "; none answered the DNS-SD browse within " + discovery.timeoutSeconds + " s"));
       return 1;
     }
     List<Federation.Answer> answers = Federation.ask(urls, timeout, user, password);

@@ -112,6 +112,8 @@ public final class PcpServer implements AutoCloseable {
     Properties pinned = new Properties();
     pinned.setProperty(PcpDriver.ARCHIVES,
         String.join(",", served.stream().map(Path::toString).toList()));
+    // the archive catalog opens (a second or so) before the first client, not during its query
+    PcpDriver.prepareCatalog(null).join();
     ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
         .withHandler(new ServingHandler(new LocalService(meta)))

@@ -64,6 +64,7 @@ final class Sources {
       if (discovery.address != null) {
         settings.put("discover_address", discovery.address);
       }
+      settings.put("discover_timeout", Integer.toString(discovery.timeoutSeconds));
     }
     return settings;
   }

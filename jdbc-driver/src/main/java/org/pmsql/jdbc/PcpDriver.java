@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectStringParser;
 import org.apache.calcite.avatica.DriverVersion;
@@ -177,13 +178,13 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
 
   /**
    * Starts opening the archive catalog a connection with this catalog property will use, so
-   * that it opens while the SQL engine loads.
+   * that it opens while the SQL engine loads; done when it is open or known to be unusable.
    */
-  public static void prepareCatalog(String property) {
+  public static CompletableFuture<?> prepareCatalog(String property) {
     Path directory = catalogDirectory(property);
-    if (directory != null) {
-      ArchiveCatalog.prepare(directory);
-    }
+    // a catalog that cannot open is not an error here: the connection says why it is unused
+    return directory == null ? CompletableFuture.completedFuture(null)
+        : ArchiveCatalog.prepare(directory).exceptionally(unusable -> null);
   }
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */

@@ -33,7 +33,7 @@ class DiscoveryTest {
         + " namespace with multicast on its loopback (needs root and iproute2): "
         + made.output().strip());
     String in = "ip netns exec " + namespace;
-    String discover = " --discover --discover-address 127.0.0.1";
+    String discover = " --discover --discover-address 127.0.0.1 --discover-timeout 5";
     try {
       Path bozo = PcpTools.corpus().resolve("20180102");
       Path other = PcpTools.corpus().resolve("20041125");
@@ -47,7 +47,7 @@ class DiscoveryTest {
         String firstUrl = "http://127.0.0.1:" + first.port();
         String secondUrl = "http://127.0.0.1:" + second.port();
 
-        PcpTools.Result found = Sql.pmsql(in, "find" + discover + " --discover-timeout 3");
+        PcpTools.Result found = Sql.pmsql(in, "find" + discover);
         assertEquals(0, found.exitCode(), found.output());
         String otherHost = Sql.host(other);
         assertTrue(found.output().lines().anyMatch(l -> l.startsWith(firstUrl)
@@ -73,7 +73,7 @@ class DiscoveryTest {
             .filter(l -> !l.startsWith("SLF4J")).toList());
       }
       // a server that stopped withdrew its advertisement: nothing answers now
-      PcpTools.Result gone = Sql.pmsql(in, "find" + discover + " --discover-timeout 2");
+      PcpTools.Result gone = Sql.pmsql(in, "find" + discover);
       assertEquals(1, gone.exitCode(), gone.output());
       assertTrue(gone.output().contains("none answered the DNS-SD browse"), gone.output());
     } finally {
