@@ -109,6 +109,10 @@ class FederationTest {
             + " FROM " + quoted + ".metrics GROUP BY metric");
         assertTrue(splitGrouped.indexOf("JdbcAggregate") != splitGrouped.lastIndexOf(
             "JdbcAggregate"), "each server of a split host aggregates its part: " + splitGrouped);
+        String ordered = one(fed, "EXPLAIN PLAN FOR SELECT ts, metric, val FROM " + quoted
+            + ".metrics ORDER BY ts");
+        assertTrue(ordered.contains("EnumerableMergeUnion") && ordered.contains("JdbcSort"),
+            "each server sends its part in time order and the parts are merged: " + ordered);
         // parts are numbered in server order: b (early) 1, c (late) 2, d (both) 3
         String routed = one(fed, "EXPLAIN PLAN FOR SELECT count(*) FROM " + quoted
             + ".metrics" + earlyOnly);
