@@ -56,15 +56,13 @@ public final class ArchiveCatalog {
     System.setProperty("chronicle.analytics.disable", "true");
   }
 
-  private final Path directory;
   private final ChronicleMap<String, byte[]> archives;
   private final ChronicleMap<String, byte[]> metricSets;
   /** Held for the life of the process: says to others that the maps are in use here. */
   private final FileLock user;
 
-  private ArchiveCatalog(Path directory, ChronicleMap<String, byte[]> archives,
+  private ArchiveCatalog(ChronicleMap<String, byte[]> archives,
       ChronicleMap<String, byte[]> metricSets, FileLock user) {
-    this.directory = directory;
     this.archives = archives;
     this.metricSets = metricSets;
     this.user = user;
@@ -129,7 +127,7 @@ public final class ArchiveCatalog {
           .entries(METRIC_SETS).maxBloatFactor(4),
           directory.resolve("metric-sets-v" + FORMAT + ".cm"), recover);
       FileLock user = channel.lock(1, 1, true);
-      ArchiveCatalog catalog = new ArchiveCatalog(directory, archives, metricSets, user);
+      ArchiveCatalog catalog = new ArchiveCatalog(archives, metricSets, user);
       if (recover && archives.size() > ARCHIVES * 3L / 4) {
         catalog.forgetRemoved();
       }
@@ -186,10 +184,6 @@ public final class ArchiveCatalog {
 
   public static long read() {
     return READ.get();
-  }
-
-  public Path directory() {
-    return directory;
   }
 
   public long size() {

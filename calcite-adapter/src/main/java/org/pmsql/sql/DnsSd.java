@@ -23,7 +23,7 @@ import javax.jmdns.ServiceInfo;
 public final class DnsSd {
   public static final String SERVICE_TYPE = "_pmsql._tcp.local.";
   /** The TXT key of a host's time span: {@code host.NAME=FIRST_MS-LAST_MS} (UTC epoch ms). */
-  public static final String HOST_PREFIX = "host.";
+  private static final String HOST_PREFIX = "host.";
   /**
    * A TXT record goes out in one mDNS answer, which must fit a packet; past this many bytes
    * the host list is cut short ({@code hosts_listed} &lt; {@code hosts}), and a client asks

@@ -37,13 +37,12 @@ import org.pmsql.archive.DaemonThreads;
  * {@code jdbc:pcp:servers=URL[,URL...]}: many pmsql servers as one catalog. Every server is
  * asked for its pcp.hosts at once; a host one server holds is that server's schema through
  * Calcite's JDBC adapter, which sends filters and aggregates to it as SQL. A host several
- * servers hold (split by time or by metrics) gets views over their tables cut into time
- * segments: each segment takes every metric from one server that covers it (the one holding
- * the most history, whose rates have the most context), so data several servers hold appears
- * once and data only one holds (other metrics) is kept; a time predicate drops the segments,
- * and so the
- * servers, it excludes. {@code pcp.hosts} lists every host with its server,
- * {@code pcp.servers} every server, {@code pcp.server_errors} the failures.
+ * servers hold (split by time, by metrics, or replicated) gets views over their tables cut into
+ * time segments: each segment takes every metric from one server that covers it (the one
+ * holding the most history, whose rates have the most context), so data several servers hold
+ * appears once and data only one holds (other metrics) is kept; a time predicate drops the
+ * segments, and so the servers, it excludes. {@code pcp.hosts} lists every host with its
+ * server, {@code pcp.servers} every server, {@code pcp.server_errors} the failures.
  */
 public final class Federation {
   private static final DateTimeFormatter LITERAL =

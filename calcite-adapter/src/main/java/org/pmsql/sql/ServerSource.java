@@ -109,9 +109,9 @@ final class ServerSource {
       case "executeQuery", "getResultSet" -> guarded(ResultSet.class, null, self, failure);
       case "next", "wasNull", "isClosed" -> false;
       case "getUpdateCount" -> -1;
-      case "setQueryTimeout", "setFetchSize", "setMaxRows", "clearParameters" -> null;
+      case "clearParameters" -> null;
       default -> {
-        if (method.startsWith("set")) {
+        if (method.startsWith("set")) { // a statement's settings, a parameter's value
           yield null;
         }
         throw new SQLException("server " + failure.server() + " is left out of this query"
