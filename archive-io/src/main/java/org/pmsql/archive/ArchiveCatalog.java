@@ -44,8 +44,13 @@ import org.pmsql.archive.source.ByteSources;
 public final class ArchiveCatalog {
   /** Bumped when an entry's layout changes; the file names carry it. */
   private static final int FORMAT = 1;
-  private static final int ARCHIVES = 100_000;
-  private static final int METRIC_SETS = 2_000;
+  /**
+   * Sizes the files start at (about 25 and 10 MB on disk); Chronicle adds tiers as they fill,
+   * up to GROWTH times as many entries.
+   */
+  private static final int ARCHIVES = 25_000;
+  private static final int METRIC_SETS = 500;
+  private static final int GROWTH = 8;
   private static final Map<Path, CompletableFuture<ArchiveCatalog>> OPEN =
       new ConcurrentHashMap<>();
   private static final AtomicLong DESCRIBED = new AtomicLong();
@@ -121,14 +126,14 @@ public final class ArchiveCatalog {
       }
       ChronicleMap<String, byte[]> archives = map(ChronicleMap.of(String.class, byte[].class)
           .name("pmsql-archives").averageKeySize(90).averageValueSize(700).entries(ARCHIVES)
-          .maxBloatFactor(4), directory.resolve("archives-v" + FORMAT + ".cm"), recover);
+          .maxBloatFactor(GROWTH), directory.resolve("archives-v" + FORMAT + ".cm"), recover);
       ChronicleMap<String, byte[]> metricSets = map(ChronicleMap.of(String.class, byte[].class)
           .name("pmsql-metric-sets").averageKeySize(32).averageValueSize(16 * 1024)
-          .entries(METRIC_SETS).maxBloatFactor(4),
+          .entries(METRIC_SETS).maxBloatFactor(GROWTH),
           directory.resolve("metric-sets-v" + FORMAT + ".cm"), recover);
       FileLock user = channel.lock(1, 1, true);
       ArchiveCatalog catalog = new ArchiveCatalog(archives, metricSets, user);
-      if (recover && archives.size() > ARCHIVES * 3L / 4) {
+      if (recover && archives.size() > ARCHIVES * GROWTH * 3L / 4) {
         catalog.forgetRemoved();
       }
       return catalog;
@@ -163,7 +168,8 @@ public final class ArchiveCatalog {
   private static ChronicleMap<String, byte[]> map(ChronicleMapBuilder<String, byte[]> builder,
       Path file, boolean alone) throws IOException {
     try {
-      return alone && Files.exists(file) ? builder.recoverPersistedTo(file.toFile(), true)
+      // the configuration is read from the file, which an older pmsql may have sized otherwise
+      return alone && Files.exists(file) ? builder.recoverPersistedTo(file.toFile(), false)
           : builder.createPersistedTo(file.toFile());
     } catch (IOException | RuntimeException e) {
       if (!alone) {
