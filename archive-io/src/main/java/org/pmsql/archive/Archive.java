@@ -42,7 +42,7 @@ public final class Archive {
 
   /** Opens the archive named by its base path or by any of its files. */
   public static Archive open(Path path) throws IOException {
-    return open(ArchiveFiles.find(baseOf(path)));
+    return open(ArchiveFiles.find(ArchiveFiles.baseOf(path)));
   }
 
   static Archive open(ArchiveFiles files) throws IOException {
@@ -55,9 +55,8 @@ public final class Archive {
       if (files.index() != null) {
         checkCompanionLabel(files.index(), label, Label.INDEX_VOLUME);
       }
-      ArchiveMetadata metadata = MetadataReader.read(source, label,
-          () -> ByteSources.open(files.meta()));
-      return new Archive(files, label, metadata, null, Long.MIN_VALUE);
+      return new Archive(files, label, readMetadata(files, source, label), null,
+          Long.MIN_VALUE);
     }
   }
 
@@ -68,6 +67,12 @@ public final class Archive {
   static Archive described(ArchiveFiles files, Label label, long endNanos,
       Set<String> metricNames) {
     return new Archive(files, label, null, Set.copyOf(metricNames), endNanos);
+  }
+
+  /** The metadata after the label, large files' instance domains decoded when first used. */
+  private static ArchiveMetadata readMetadata(ArchiveFiles files, ByteSource source,
+      Label label) throws IOException {
+    return MetadataReader.read(source, label, () -> ByteSources.open(files.meta()));
   }
 
   private static Label readMetaLabel(ByteSource source) throws IOException {
@@ -96,16 +101,6 @@ public final class Archive {
 
   private static final Map<Path, Archive> OPENED = new ConcurrentHashMap<>();
 
-  /** The base name of an archive named by one of its files (see {@link ArchiveFiles#baseOf}). */
-  public static Path baseOf(Path path) {
-    return ArchiveFiles.baseOf(path);
-  }
-
-  /** Whether a file name is a .meta file, i.e. names an archive. */
-  public static boolean isMetaFile(String fileName) {
-    return ArchiveFiles.isMetaFile(fileName);
-  }
-
   /** Every file of an archive carries the same label but for its volume number. */
   private static void checkCompanionLabel(Path file, Label archive, int volume)
       throws IOException {
@@ -127,10 +122,6 @@ public final class Archive {
 
   public Path base() {
     return files.base();
-  }
-
-  public ArchiveFiles files() {
-    return files;
   }
 
   public Label label() {
@@ -170,8 +161,7 @@ public final class Archive {
   public synchronized ArchiveMetadata loadMetadata() throws IOException {
     if (metadata == null) {
       try (ByteSource source = ByteSources.open(files.meta())) {
-        metadata = MetadataReader.read(source, readMetaLabel(source),
-            () -> ByteSources.open(files.meta()));
+        metadata = readMetadata(files, source, readMetaLabel(source));
       }
     }
     return metadata;

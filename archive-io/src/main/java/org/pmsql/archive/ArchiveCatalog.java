@@ -15,12 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.pmsql.archive.format.Label;
-import org.pmsql.archive.source.ByteSource;
-import org.pmsql.archive.source.ByteSources;
 
 /**
  * The archive catalog: for every archive read once, by its absolute base path, its files'
@@ -43,7 +40,7 @@ import org.pmsql.archive.source.ByteSources;
  */
 public final class ArchiveCatalog {
   /** Bumped when an entry's layout changes; the file names carry it. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   /**
    * Sizes the files start at (about 25 and 10 MB on disk); Chronicle adds tiers as they fill,
    * up to GROWTH times as many entries.
@@ -63,6 +60,8 @@ public final class ArchiveCatalog {
 
   private final ChronicleMap<String, byte[]> archives;
   private final ChronicleMap<String, byte[]> metricSets;
+  /** Metric sets decoded in this process, by digest: shared by the archives that have them. */
+  private final Map<String, Set<String>> decodedSets = new ConcurrentHashMap<>();
   /** Held for the life of the process: says to others that the maps are in use here. */
   private final FileLock user;
 
@@ -240,24 +239,33 @@ public final class ArchiveCatalog {
         return null;
       }
     }
-    byte[] label = in.readNBytes(in.readUnsignedShort());
+    Label label = new Label(in.readInt(), in.readInt(), in.readLong(), in.readInt(),
+        in.readUTF(), in.readUTF(), in.readUTF());
     long end = in.readLong();
-    byte[] names = metricSets.get(in.readUTF());
+    Set<String> metrics = metricSet(in.readUTF());
+    return metrics == null ? null : Archive.described(files, label, end, metrics);
+  }
+
+  private Set<String> metricSet(String digest) {
+    Set<String> known = decodedSets.get(digest);
+    if (known != null) {
+      return known;
+    }
+    byte[] names = metricSets.get(digest);
     if (names == null) {
       return null;
     }
-    Set<String> metrics = new TreeSet<>(Arrays.asList(
-        new String(names, StandardCharsets.UTF_8).split("\n", -1)));
-    metrics.remove("");
-    return Archive.described(files,
-        Label.decode(label, label.length, files.meta().toString()), end, metrics);
+    Set<String> decoded = Set.of(new String(names, StandardCharsets.UTF_8).lines()
+        .filter(name -> !name.isEmpty()).toArray(String[]::new));
+    decodedSets.putIfAbsent(digest, decoded);
+    return decoded;
   }
 
   private void record(String key, ArchiveFiles files, Archive archive, long end)
       throws IOException {
     byte[] names = String.join("\n", archive.metricNames()).getBytes(StandardCharsets.UTF_8);
     String digest = digest(names);
-    if (!metricSets.containsKey(digest)) {
+    if (!decodedSets.containsKey(digest) && !metricSets.containsKey(digest)) {
       metricSets.put(digest, names);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
@@ -267,20 +275,17 @@ public final class ArchiveCatalog {
     for (String state : files.states()) {
       out.writeUTF(state);
     }
-    byte[] label = labelBytes(files.meta());
-    out.writeShort(label.length);
-    out.write(label);
+    Label label = archive.label();
+    out.writeInt(label.version());
+    out.writeInt(label.pid());
+    out.writeLong(label.startNanos());
+    out.writeInt(label.volume());
+    out.writeUTF(label.hostname());
+    out.writeUTF(label.timezone());
+    out.writeUTF(label.zoneinfo());
     out.writeLong(end);
     out.writeUTF(digest);
     archives.put(key, bytes.toByteArray());
-  }
-
-  private static byte[] labelBytes(Path meta) throws IOException {
-    try (ByteSource source = ByteSources.open(meta)) {
-      byte[] b = new byte[Label.MAX_LENGTH];
-      int n = source.read(0, b, 0, b.length);
-      return Arrays.copyOf(b, Label.lengthOf(b, n, source.name()));
-    }
   }
 
   private static String digest(byte[] names) {
@@ -291,18 +296,28 @@ public final class ArchiveCatalog {
     }
   }
 
-  /** Drops the entries of archives whose .meta file is gone, when the map fills up. */
+  /**
+   * Drops the entries of archives whose .meta file is gone, when the map fills up; each
+   * directory is listed once.
+   */
   private void forgetRemoved() {
-    List<String> gone = new ArrayList<>();
+    Map<Path, List<String>> byDirectory = new HashMap<>();
     for (String base : archives.keySet()) {
-      try {
-        if (ArchiveFiles.find(Path.of(base)).meta() == null) {
-          gone.add(base);
-        }
-      } catch (IOException e) {
-        gone.add(base);
-      }
+      byDirectory.computeIfAbsent(Path.of(base).getParent(), d -> new ArrayList<>()).add(base);
     }
-    gone.forEach(archives::remove);
+    byDirectory.forEach((directory, bases) -> {
+      Map<Path, ArchiveFiles> present;
+      try {
+        present = ArchiveFiles.inDirectory(directory);
+      } catch (IOException gone) {
+        present = Map.of();
+      }
+      for (String base : bases) {
+        ArchiveFiles files = present.get(Path.of(base));
+        if (files == null || files.meta() == null) {
+          archives.remove(base);
+        }
+      }
+    });
   }
 }

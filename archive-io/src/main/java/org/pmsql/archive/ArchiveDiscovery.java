@@ -78,7 +78,7 @@ public final class ArchiveDiscovery {
     } else if (Files.exists(path) || Files.exists(Path.of(path + ".meta"))
         || hasCompressedMeta(path)) {
       try {
-        ArchiveFiles files = ArchiveFiles.find(Archive.baseOf(path).normalize());
+        ArchiveFiles files = ArchiveFiles.find(ArchiveFiles.baseOf(path).normalize());
         found.putIfAbsent(files.base(), files);
       } catch (IOException e) {
         failures.add(e);

@@ -36,7 +36,7 @@ class CompressionAndDiscoveryTest {
     try (Stream<Path> files = Files.list(source.getParent())) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
-        if (!name.startsWith("ok-mv-bigbin.") || !Archive.baseOf(f).equals(source)) {
+        if (!name.startsWith("ok-mv-bigbin.") || !ArchiveFiles.baseOf(f).equals(source)) {
           continue;
         }
         // Start from the plain bytes, then compress everything but the index (as PCP does).
@@ -101,7 +101,7 @@ class CompressionAndDiscoveryTest {
     try (Stream<Path> files = Files.list(corpus)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         if (f.getFileName().toString().startsWith(base + ".")
-            && Archive.baseOf(f).equals(corpus.resolve(base))) {
+            && ArchiveFiles.baseOf(f).equals(corpus.resolve(base))) {
           Files.copy(f, to.resolve(f.getFileName()));
         }
       }

@@ -153,7 +153,7 @@ class HostileArchiveFuzzTest {
     String prefix = base.getFileName() + ".";
     try (Stream<Path> s = Files.list(base.getParent())) {
       return s.filter(f -> f.getFileName().toString().startsWith(prefix)
-          && Archive.baseOf(f).equals(base)).toList();
+          && ArchiveFiles.baseOf(f).equals(base)).toList();
     }
   }
 

@@ -46,8 +46,8 @@ public final class PcpTools {
   /** Base names of every archive in a directory (one per .meta file), sorted. */
   public static List<Path> archivesIn(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> Archive.isMetaFile(f.getFileName().toString()))
-          .map(Archive::baseOf).sorted().toList();
+      return files.filter(f -> ArchiveFiles.isMetaFile(f.getFileName().toString()))
+          .map(ArchiveFiles::baseOf).sorted().toList();
     }
   }
 

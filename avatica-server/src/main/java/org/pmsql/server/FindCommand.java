@@ -2,7 +2,6 @@ package org.pmsql.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -56,8 +55,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
         : List.of(System.getenv("PMSQL_SERVERS").split(",")));
     if (discovery.discover) {
       try {
-        for (String found : DnsSd.browse(discovery.address == null ? null
-            : InetAddress.getByName(discovery.address), discovery.timeoutSeconds * 1000)) {
+        for (String found : DnsSd.browse(discovery.address, discovery.timeoutSeconds)) {
           if (!urls.contains(found)) {
             urls.add(found);
           }

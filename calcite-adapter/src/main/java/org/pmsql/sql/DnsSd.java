@@ -63,13 +63,14 @@ public final class DnsSd {
   }
 
   /**
-   * The URLs of the pmsql servers that answer on the interface of {@code on} (the machine's
-   * default one when null) within {@code timeoutMillis}, sorted.
+   * The URLs of the pmsql servers that answer on the interface of {@code address} (the
+   * machine's default one when null) within {@code timeoutSeconds}, sorted.
    */
-  public static List<String> browse(InetAddress on, int timeoutMillis) throws IOException {
+  public static List<String> browse(String address, int timeoutSeconds) throws IOException {
+    InetAddress on = address == null ? null : InetAddress.getByName(address);
     try (JmDNS mdns = JmDNS.create(on, "pmsql-client")) {
       TreeSet<String> urls = new TreeSet<>();
-      for (ServiceInfo service : mdns.list(SERVICE_TYPE, timeoutMillis)) {
+      for (ServiceInfo service : mdns.list(SERVICE_TYPE, timeoutSeconds * 1000L)) {
         url(service).ifPresent(urls::add);
       }
       return new ArrayList<>(urls);

@@ -43,9 +43,6 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Properties props = sources.properties();
-    if (!sources.federated()) {
-      PcpDriver.prepareCatalog(sources.catalog);
-    }
     boolean streaming = STREAM.matcher(sql).lookingAt();
     // a stream's rows are shown as they arrive; a finite result is written in large blocks
     PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), streaming,

@@ -27,9 +27,6 @@ final class ShellCommand implements Callable<Integer> {
     Path home = Path.of(System.getProperty("user.home"), ".pmsql");
     Files.createDirectories(home);
     String url = sources.url();
-    if (!sources.federated()) {
-      PcpDriver.prepareCatalog(sources.catalog);
-    }
     List<String> args = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
         "-d", PcpDriver.class.getName(), "--historyFile=" + home.resolve("history"),
         "--showWarnings=false", "--incremental=true", "--maxWidth=200",

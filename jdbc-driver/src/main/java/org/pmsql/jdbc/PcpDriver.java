@@ -1,7 +1,6 @@
 package org.pmsql.jdbc;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,7 +72,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       withDefaults.putAll(info);
     }
     Properties all = ConnectStringParser.parse(url.substring(PREFIX.length()), withDefaults);
-    if (all.getProperty(SERVERS) == null && !Boolean.parseBoolean(all.getProperty(DISCOVER))) {
+    if (!federated(all)) {
       prepareCatalog(all.getProperty(CATALOG));
     }
     return super.connect(url, withDefaults);
@@ -93,8 +92,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         CalciteConnection calcite = (CalciteConnection) connection;
         Properties properties = calcite.getProperties();
         List<String> hosts;
-        if (properties.getProperty(SERVERS) != null
-            || Boolean.parseBoolean(properties.getProperty(DISCOVER))) {
+        if (federated(properties)) {
           Federation.register(calcite.getRootSchema(), servers(properties),
               new Federation.Options(intProperty(properties, "servers_timeout", 5),
                   intProperty(properties, "servers_query_timeout", 300),
@@ -111,6 +109,12 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         }
       }
     };
+  }
+
+  /** Whether a connection reads pmsql servers rather than local archives. */
+  private static boolean federated(Properties properties) {
+    return properties.getProperty(SERVERS) != null
+        || Boolean.parseBoolean(properties.getProperty(DISCOVER));
   }
 
   /**
@@ -130,8 +134,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       String address = properties.getProperty("discover_address");
       int seconds = intProperty(properties, "discover_timeout", 3);
       try {
-        for (String url : DnsSd.browse(address == null ? null : InetAddress.getByName(address),
-            seconds * 1000)) {
+        for (String url : DnsSd.browse(address, seconds)) {
           if (servers.stream().noneMatch(s -> s.url().equals(url))) {
             servers.add(new Federation.Server(url, "mdns"));
           }

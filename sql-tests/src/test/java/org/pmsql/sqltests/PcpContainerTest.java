@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveFiles;
 import org.pmsql.archive.LibpcpTotals;
 import org.pmsql.server.PcpServer;
 import org.testcontainers.DockerClientFactory;
@@ -58,7 +59,7 @@ class PcpContainerTest {
         Thread.sleep(7000); // logged for 4 s, then the request expired and pmlogger ended
         Path archive;
         try (Stream<Path> files = Files.list(requested.resolve(pmcd))) {
-          archive = Archive.baseOf(files.filter(f -> f.toString().endsWith(".meta"))
+          archive = ArchiveFiles.baseOf(files.filter(f -> f.toString().endsWith(".meta"))
               .findFirst().orElseThrow());
         }
         String host = Archive.open(archive).hostname();

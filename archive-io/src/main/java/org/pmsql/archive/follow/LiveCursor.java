@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveFiles;
 import org.pmsql.archive.ArchiveCursor;
 import org.pmsql.archive.ArchiveFormatException;
 import org.pmsql.archive.ArchiveSet;
@@ -196,7 +197,7 @@ public final class LiveCursor implements RecordCursor {
     for (Path dir : directories) {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
         for (Path file : files) {
-          if (!Archive.isMetaFile(file.getFileName().toString())) {
+          if (!ArchiveFiles.isMetaFile(file.getFileName().toString())) {
             continue;
           }
           Label label = labels.get(file);
@@ -212,7 +213,7 @@ public final class LiveCursor implements RecordCursor {
             labels.put(file, label);
           }
           if (label.hostname().equals(host)) {
-            found.add(new Candidate(Archive.baseOf(file), label));
+            found.add(new Candidate(ArchiveFiles.baseOf(file), label));
           }
         }
       }

@@ -29,10 +29,17 @@ public final class ArchiveMetadata {
    */
   private final Map<Integer, List<long[]>> located = new HashMap<>();
   private final Map<Integer, InstanceDomain> decoded = new ConcurrentHashMap<>();
-  private MetadataReader.Source reopen;
+  private final MetadataReader.Source reopen;
 
   /** Empty, for a follower to fill as records arrive ({@link MetadataReader#apply}). */
-  public ArchiveMetadata() {}
+  public ArchiveMetadata() {
+    this(null);
+  }
+
+  /** Empty; instance domain records located in it are decoded from what {@code reopen} opens. */
+  ArchiveMetadata(MetadataReader.Source reopen) {
+    this.reopen = reopen;
+  }
 
   public MetricDesc desc(int pmid) {
     return descsByPmid.get(pmid);
@@ -119,10 +126,6 @@ public final class ArchiveMetadata {
 
   void locateIndom(int indom, long fileOffset, int length) {
     located.computeIfAbsent(indom, i -> new ArrayList<>()).add(new long[] {fileOffset, length});
-  }
-
-  void decodeIndomsWith(MetadataReader.Source source) {
-    this.reopen = source;
   }
 
   /**

@@ -40,8 +40,8 @@ public final class MetadataReader {
    */
   public static ArchiveMetadata read(ByteSource meta, Label label, Source reopen)
       throws IOException {
-    ArchiveMetadata metadata = new ArchiveMetadata();
     boolean lazy = reopen != null && meta.size() >= LAZY_INDOMS_FROM;
+    ArchiveMetadata metadata = lazy ? new ArchiveMetadata(reopen) : new ArchiveMetadata();
     RecordStream records = new RecordStream(meta, label.length(), MIN_RECORD);
     while (records.next()) {
       byte[] b = records.buffer();
@@ -55,9 +55,6 @@ public final class MetadataReader {
       } else {
         apply(metadata, b, at, records.recordLength(), meta.name(), records.recordStart());
       }
-    }
-    if (lazy) {
-      metadata.decodeIndomsWith(reopen);
     }
     return metadata;
   }
