@@ -169,8 +169,11 @@ final class PcpRules {
       for (AggregateCall c : aggregate.getAggCallList()) {
         calls.add(c.transform(mapping));
       }
+      // the grouping sets too: count(*) beside count(DISTINCT x) is a grand total computed
+      // over GROUPING SETS ((x), ()), and leaving them out lost that total
       call.transformTo(aggregate.copy(aggregate.getTraitSet(), builder.build(),
-          Mappings.apply(mapping, aggregate.getGroupSet()), null, calls));
+          Mappings.apply(mapping, aggregate.getGroupSet()),
+          Mappings.apply2(mapping, aggregate.getGroupSets()), calls));
     }
   }
 

@@ -10,6 +10,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -72,6 +73,15 @@ final class Sql {
       rows.add(row);
     }
     return rows;
+  }
+
+  /** Rows as text, one line each, for comparing results in a readable failure message. */
+  static String show(List<Object[]> rows) {
+    StringBuilder text = new StringBuilder();
+    for (Object[] row : rows) {
+      text.append(Arrays.deepToString(row)).append('\n');
+    }
+    return text.toString();
   }
 
   static String explain(Connection c, String sql) throws SQLException {
