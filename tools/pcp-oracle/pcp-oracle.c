@@ -14,6 +14,7 @@
  *
  *   L <hostname> <version>
  *   D <d.c.i> <type> <indom %08x> <sem> <units %08x> <name,name,...>
+ *                                pmNameID's name first, then the others sorted
  *   H <d.c.i> <1|2> <escaped text>
  *   R <sec>.<nsec %09> <numpmid>
  *   S <d.c.i> <numval>
@@ -396,10 +397,24 @@ dump_descs(desc_cache *cache)
 	else
 	    printf(" %d %08x %d %08x ", d->desc.type, (unsigned)d->desc.indom,
 		   d->desc.sem, units_word(&d->desc.units));
-	for (k = i; k < j && ent[k].pmid == pmid; k++) {
-	    if (k > i)
-		put_c(',');
-	    fputs(ent[k].name, stdout);
+	{
+	    /* pmNameID's name (the one PCP tools report) first, then the others */
+	    char	*reported = NULL;
+	    int		first = 1;
+
+	    if (pmNameID(pmid, &reported) >= 0) {
+		fputs(reported, stdout);
+		first = 0;
+	    }
+	    for (k = i; k < j && ent[k].pmid == pmid; k++) {
+		if (reported != NULL && strcmp(ent[k].name, reported) == 0)
+		    continue;
+		if (!first)
+		    put_c(',');
+		fputs(ent[k].name, stdout);
+		first = 0;
+	    }
+	    free(reported);
 	}
 	put_c('\n');
 	dump_text(pmid, PM_TEXT_ONELINE);

@@ -3,6 +3,7 @@ package org.pmsql.archive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.Label;
+import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.MetadataReader;
 import org.pmsql.archive.format.RecordStream;
 import org.pmsql.archive.format.ResultRecord;
@@ -26,13 +28,14 @@ import org.pmsql.archive.source.ByteSources;
 public final class Archive {
   private final ArchiveFiles files;
   private final Label label;
-  private final Set<String> cataloguedMetrics;
+  /** Each metric's names, as the catalog has them; null when the metadata was read. */
+  private final List<List<String>> cataloguedMetrics;
   private volatile ArchiveMetadata metadata;
   private TemporalIndex index;
   private long endNanos;
 
   private Archive(ArchiveFiles files, Label label, ArchiveMetadata metadata,
-      Set<String> cataloguedMetrics, long endNanos) {
+      List<List<String>> cataloguedMetrics, long endNanos) {
     this.files = files;
     this.label = label;
     this.metadata = metadata;
@@ -65,8 +68,8 @@ public final class Archive {
    * metadata read when first asked for.
    */
   static Archive described(ArchiveFiles files, Label label, long endNanos,
-      Set<String> metricNames) {
-    return new Archive(files, label, null, Set.copyOf(metricNames), endNanos);
+      List<List<String>> metricNames) {
+    return new Archive(files, label, null, metricNames, endNanos);
   }
 
   /** The metadata after the label, large files' instance domains decoded when first used. */
@@ -177,13 +180,22 @@ public final class Archive {
     return cataloguedMetrics != null;
   }
 
-  /** The names of the metrics it describes, from the catalog when it described the archive. */
-  public Set<String> metricNames() {
+  /**
+   * Each metric it describes, as the list of its names in libpcp's order (the first is the
+   * name PCP tools report), from the catalog when it described the archive.
+   */
+  public List<List<String>> metricNameLists() {
     if (cataloguedMetrics != null) {
       return cataloguedMetrics;
     }
+    return metadata().descs().stream().filter(d -> !d.names().isEmpty())
+        .map(MetricDesc::names).sorted(Comparator.comparing(names -> names.get(0))).toList();
+  }
+
+  /** Every name of every metric it describes. */
+  public Set<String> metricNames() {
     Set<String> names = new TreeSet<>();
-    metadata().descs().forEach(d -> names.add(d.name()));
+    metricNameLists().forEach(names::addAll);
     return names;
   }
 

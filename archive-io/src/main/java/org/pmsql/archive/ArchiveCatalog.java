@@ -19,11 +19,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.pmsql.archive.format.Label;
@@ -40,7 +40,7 @@ import org.pmsql.archive.format.Label;
  */
 public final class ArchiveCatalog {
   /** Bumped when an entry's layout changes; the file names carry it. */
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
   /**
    * Sizes the files start at (about 25 and 10 MB on disk); Chronicle adds tiers as they fill,
    * up to GROWTH times as many entries.
@@ -61,7 +61,7 @@ public final class ArchiveCatalog {
   private final ChronicleMap<String, byte[]> archives;
   private final ChronicleMap<String, byte[]> metricSets;
   /** Metric sets decoded in this process, by digest: shared by the archives that have them. */
-  private final Map<String, Set<String>> decodedSets = new ConcurrentHashMap<>();
+  private final Map<String, List<List<String>>> decodedSets = new ConcurrentHashMap<>();
   /** Held for the life of the process: says to others that the maps are in use here. */
   private final FileLock user;
 
@@ -242,12 +242,12 @@ public final class ArchiveCatalog {
     Label label = new Label(in.readInt(), in.readInt(), in.readLong(), in.readInt(),
         in.readUTF(), in.readUTF(), in.readUTF());
     long end = in.readLong();
-    Set<String> metrics = metricSet(in.readUTF());
+    List<List<String>> metrics = metricSet(in.readUTF());
     return metrics == null ? null : Archive.described(files, label, end, metrics);
   }
 
-  private Set<String> metricSet(String digest) {
-    Set<String> known = decodedSets.get(digest);
+  private List<List<String>> metricSet(String digest) {
+    List<List<String>> known = decodedSets.get(digest);
     if (known != null) {
       return known;
     }
@@ -255,15 +255,17 @@ public final class ArchiveCatalog {
     if (names == null) {
       return null;
     }
-    Set<String> decoded = Set.of(new String(names, StandardCharsets.UTF_8).lines()
-        .filter(name -> !name.isEmpty()).toArray(String[]::new));
+    List<List<String>> decoded = new String(names, StandardCharsets.UTF_8).lines()
+        .filter(line -> !line.isEmpty()).map(line -> List.of(line.split("\t"))).toList();
     decodedSets.putIfAbsent(digest, decoded);
     return decoded;
   }
 
   private void record(String key, ArchiveFiles files, Archive archive, long end)
       throws IOException {
-    byte[] names = String.join("\n", archive.metricNames()).getBytes(StandardCharsets.UTF_8);
+    // a line per metric, its names in libpcp's order separated by tabs (PCP names hold none)
+    byte[] names = archive.metricNameLists().stream().map(list -> String.join("\t", list))
+        .collect(Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8);
     String digest = digest(names);
     if (!decodedSets.containsKey(digest) && !metricSets.containsKey(digest)) {
       metricSets.put(digest, names);

@@ -34,7 +34,10 @@ public final class ArchiveSet {
     return archives;
   }
 
-  /** The names of every metric any of its archives describes (from the catalog if it has them). */
+  /**
+   * Every name of every metric any of its archives describes, aliases included (from the
+   * catalog if it has them).
+   */
   public synchronized Set<String> metricNames() {
     if (metricNames == null) {
       Set<String> names = new TreeSet<>();
@@ -42,6 +45,13 @@ public final class ArchiveSet {
       metricNames = Collections.unmodifiableSet(names);
     }
     return metricNames;
+  }
+
+  /** How many metrics its archives describe, a metric with several names counted once. */
+  public int metricCount() {
+    Set<String> reported = new TreeSet<>();
+    archives.forEach(a -> a.metricNameLists().forEach(names -> reported.add(names.get(0))));
+    return reported.size();
   }
 
   public long startNanos() {

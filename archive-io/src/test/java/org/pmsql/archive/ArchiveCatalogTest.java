@@ -49,7 +49,7 @@ class ArchiveCatalogTest {
       assertTrue(described.fromCatalog(), files.base().toString());
       assertEquals(read.label(), described.label());
       assertEquals(read.endNanos(), described.endNanos());
-      assertEquals(read.metricNames(), described.metricNames());
+      assertEquals(read.metricNameLists(), described.metricNameLists());
       assertEquals(read.volumeNumbers(), described.volumeNumbers());
     }
     Path first = archives.keySet().iterator().next();

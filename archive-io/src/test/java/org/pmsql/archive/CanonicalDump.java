@@ -40,7 +40,9 @@ public final class CanonicalDump {
     ArchiveMetadata metadata = first.metadata();
     for (var entry : namesByPmid.entrySet()) {
       MetricDesc d = descByPmid.get(entry.getKey());
-      List<String> names = new ArrayList<>(entry.getValue());
+      // the reported name (libpcp's pmNameID) first, as the oracle prints it
+      List<String> names = new ArrayList<>(List.of(d.name()));
+      entry.getValue().stream().filter(n -> !n.equals(d.name())).forEach(names::add);
       out.accept(String.format("D %s %d %08x %d %08x %s", PmTypes.pmidString(d.pmid()), d.type(),
           d.indom(), d.semantics(), d.units().word(), String.join(",", names)));
       for (int kind : new int[] {HelpText.ONELINE, HelpText.HELP}) {

@@ -69,7 +69,7 @@ final class CatalogTables {
           for (ArchiveSet set : sets) {
             rows.add(new Object[] {set.hostname(), millis(set.startNanos()),
                 millis(end(set.archives().get(set.archives().size() - 1))),
-                set.archives().size(), set.metricNames().size()});
+                set.archives().size(), set.metricCount()});
           }
           return rows;
         });
@@ -95,6 +95,7 @@ final class CatalogTables {
         .add("help_text", SqlTypeName.VARCHAR).nullable(true)
         .add("canonical_units", SqlTypeName.VARCHAR)
         .add("canonical_factor", SqlTypeName.DOUBLE)
+        .add("aliases", SqlTypeName.VARCHAR).nullable(true)
         .build(), () -> {
           Map<String, Object[]> rows = new TreeMap<>();
           for (Archive a : set.archives()) {
@@ -104,7 +105,9 @@ final class CatalogTables {
                   d.units().toString(), PmTypes.indomString(d.indom()),
                   a.metadata().text(HelpText.ONELINE | HelpText.FOR_PMID, d.pmid()),
                   a.metadata().text(HelpText.HELP | HelpText.FOR_PMID, d.pmid()),
-                  d.units().canonical().toString(), d.units().canonicalFactor()});
+                  d.units().canonical().toString(), d.units().canonicalFactor(),
+                  d.names().size() < 2 ? null
+                      : String.join(", ", d.names().subList(1, d.names().size()))});
             }
           }
           return new ArrayList<>(rows.values());

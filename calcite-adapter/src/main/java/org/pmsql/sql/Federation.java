@@ -45,8 +45,12 @@ import org.pmsql.archive.DaemonThreads;
  * server, {@code pcp.servers} every server, {@code pcp.server_errors} the failures.
  */
 public final class Federation {
-  private static final DateTimeFormatter LITERAL =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+  /**
+   * A segment bound as text with an offset: it names the instant whatever the connection's
+   * time zone, where a zone-less TIMESTAMP literal would be read on that zone's wall clock.
+   */
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Federation() {}
 
@@ -223,13 +227,17 @@ public final class Federation {
     return String.join(" UNION ALL ", selects);
   }
 
+  private static String instant(long millis) {
+    return "CAST('" + INSTANT.format(Instant.ofEpochMilli(millis)) + "' AS TIMESTAMP(3))";
+  }
+
   private static String segment(List<Part> covering, String table, long from, long to) {
     List<String> bounds = new ArrayList<>();
     if (from != Long.MIN_VALUE) {
-      bounds.add("\"ts\" >= TIMESTAMP '" + LITERAL.format(Instant.ofEpochMilli(from)) + "'");
+      bounds.add("\"ts\" >= " + instant(from));
     }
     if (to != Long.MAX_VALUE) {
-      bounds.add("\"ts\" < TIMESTAMP '" + LITERAL.format(Instant.ofEpochMilli(to)) + "'");
+      bounds.add("\"ts\" < " + instant(to));
     }
     if (!table.equals("metrics")) {
       return select(covering.get(0), table, bounds);

@@ -40,12 +40,14 @@ final class MetricRows implements Enumerator<Object> {
   private final long highNanos;
   private final Runnable stop;
   private final boolean wantsRate;
-  private final Map<MetricDesc, Boolean> wanted = new IdentityHashMap<>();
+  /** Each metric's reported name, or "" when it is not wanted. */
+  private final Map<MetricDesc, String> reportedNames = new IdentityHashMap<>();
   private final CounterHistory counters = new CounterHistory();
   private RecordCursor cursor;
   private ResultRecord record;
   private ArchiveMetadata metadata;
   private MetricDesc desc;
+  private String metricName;
   private int setIndex;
   private int valueIndex;
   private int numval;
@@ -135,10 +137,18 @@ final class MetricRows implements Enumerator<Object> {
         continue;
       }
       MetricDesc d = metadata.desc(record.pmid(setIndex));
-      if (d == null || !wanted.computeIfAbsent(d, x -> spec.wants(x.name()))) {
+      if (d == null) {
+        continue;
+      }
+      String name = reportedNames.computeIfAbsent(d, x -> {
+        String reported = spec.reportedName(x);
+        return reported == null ? "" : reported;
+      });
+      if (name.isEmpty()) {
         continue;
       }
       desc = d;
+      metricName = name;
       numval = n;
       valueIndex = -1;
       return true;
@@ -211,7 +221,7 @@ final class MetricRows implements Enumerator<Object> {
       case TS_NS:
         return ts;
       case METRIC:
-        return desc.name();
+        return metricName;
       case INST:
         return inst == PmTypes.IN_NULL ? null : inst;
       case INSTANCE:

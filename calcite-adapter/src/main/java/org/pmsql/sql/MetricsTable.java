@@ -127,8 +127,7 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
   }
 
   /** Called by generated code: the rows a pushed-down scan specification selects. */
-  public Enumerable<Object> scan(DataContext root, String encodedSpec) {
-    ScanSpec spec = ScanSpec.decode(encodedSpec);
+  public Enumerable<Object> scan(DataContext root, ScanSpec spec) {
     long[] window = spec.window(root);
     if (window == null) {
       return Linq4j.emptyEnumerable();

@@ -111,8 +111,8 @@ final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
         JavaRowFormat.ARRAY);
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
         JavaRowFormat.ARRAY, false);
-    builder.add(Expressions.return_(null, Expressions.call(WindowAggregation.class, "aggregate",
-        rows, Expressions.constant(aggregation.encode()))));
+    builder.add(Expressions.return_(null, Expressions.call(
+        implementor.stash(aggregation, WindowAggregation.class), "over", rows)));
     return implementor.result(physType, builder.toBlock());
   }
 }

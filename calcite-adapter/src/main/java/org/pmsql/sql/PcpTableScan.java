@@ -108,6 +108,6 @@ public final class PcpTableScan extends TableScan implements EnumerableRel {
         PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.preferArray());
     return implementor.result(physType, Blocks.toBlock(
         Expressions.call(table.getExpression(MetricsTable.class), "scan",
-            implementor.getRootExpression(), Expressions.constant(spec.encode()))));
+            implementor.getRootExpression(), implementor.stash(spec, ScanSpec.class))));
   }
 }

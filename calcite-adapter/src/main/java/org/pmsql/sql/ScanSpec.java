@@ -5,15 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.calcite.DataContext;
+import org.pmsql.archive.format.MetricDesc;
 
 /**
  * What a scan of a metrics table reads: a time window (the latest lower bound and the earliest
  * upper bound, evaluated when the scan starts), the metrics wanted (exact names or name
  * prefixes; none listed means all), and the columns to produce. Pushed predicates only prune:
  * the planner keeps the full condition above the scan, so a bound here may be loose but never
- * too tight.
+ * too tight. Generated code holds it as a stashed object, never as text, so names need no
+ * escaping (instance names such as process command lines hold any character).
  */
-final class ScanSpec {
+public final class ScanSpec {
   static final ScanSpec ALL = new ScanSpec(List.of(), List.of(), null, null, null, null, null);
 
   /** Every value of one metric, or of all when {@code metric} is null. */
@@ -54,25 +56,33 @@ final class ScanSpec {
     return insts != null || instances != null;
   }
 
-  /** Whether a metric of this name is wanted. */
-  boolean wants(String metric) {
+  /**
+   * The name a wanted metric's rows carry, or null when it is not wanted: the name PCP tools
+   * report (its first), unless the scan asks for it by another of its names, then that name,
+   * so that {@code metric = 'alias'} (checked again above the scan) keeps its rows.
+   */
+  String reportedName(MetricDesc desc) {
+    List<String> names = desc.names().isEmpty() ? List.of(desc.name()) : desc.names();
     if (metrics == null && prefixes == null) {
-      return true;
+      return names.get(0);
     }
-    if (metrics != null && metrics.contains(metric)) {
-      return true;
+    for (String name : names) {
+      if (metrics != null && metrics.contains(name)) {
+        return name;
+      }
     }
     if (prefixes != null) {
-      for (String p : prefixes) {
-        if (metric.startsWith(p)) {
-          return true;
+      for (String name : names) {
+        for (String p : prefixes) {
+          if (name.startsWith(p)) {
+            return name;
+          }
         }
       }
     }
-    return false;
+    return null;
   }
 
-  /** The latest lower bound in ms, or Long.MIN_VALUE; a null parameter gives no rows (null). */
   /**
    * The scan's time window in nanoseconds, {low, high} inclusive, its bounds evaluated now
    * (parameters, CURRENT_TIMESTAMP); null when no time can satisfy it.
@@ -100,85 +110,7 @@ final class ScanSpec {
     return result;
   }
 
-  private static String join(List<TimeBound> bounds) {
-    StringBuilder sb = new StringBuilder();
-    for (TimeBound b : bounds) {
-      sb.append(sb.length() == 0 ? "" : ",").append(b);
-    }
-    return sb.toString();
-  }
-
-  /** The text form carried into generated code. */
-  String encode() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("lower=").append(join(lower)).append(";upper=").append(join(upper));
-    if (metrics != null) {
-      sb.append(";metrics=").append(String.join("\u0001", metrics));
-    }
-    if (prefixes != null) {
-      sb.append(";prefixes=").append(String.join("\u0001", prefixes));
-    }
-    if (insts != null) {
-      sb.append(";insts=");
-      for (int i = 0; i < insts.size(); i++) {
-        sb.append(i == 0 ? "" : ",").append(insts.get(i));
-      }
-    }
-    if (instances != null) {
-      sb.append(";instances=").append(String.join("\u0001", instances));
-    }
-    if (fields != null) {
-      sb.append(";fields=");
-      for (int i = 0; i < fields.length; i++) {
-        sb.append(i == 0 ? "" : ",").append(fields[i]);
-      }
-    }
-    return sb.toString();
-  }
-
-  static ScanSpec decode(String text) {
-    List<TimeBound> lower = List.of();
-    List<TimeBound> upper = List.of();
-    List<String> metrics = null;
-    List<String> prefixes = null;
-    List<Integer> insts = null;
-    List<String> instances = null;
-    int[] fields = null;
-    for (String part : text.split(";")) {
-      int eq = part.indexOf('=');
-      String key = part.substring(0, eq);
-      String value = part.substring(eq + 1);
-      switch (key) {
-        case "lower":
-          lower = TimeBound.parseAll(value);
-          break;
-        case "upper":
-          upper = TimeBound.parseAll(value);
-          break;
-        case "metrics":
-          metrics = value.isEmpty() ? List.of() : List.of(value.split("\u0001", -1));
-          break;
-        case "prefixes":
-          prefixes = value.isEmpty() ? List.of() : List.of(value.split("\u0001", -1));
-          break;
-        case "insts":
-          insts = value.isEmpty() ? List.of()
-              : Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
-          break;
-        case "instances":
-          instances = value.isEmpty() ? List.of() : List.of(value.split("\u0001", -1));
-          break;
-        case "fields":
-          fields = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
-          break;
-        default:
-          throw new IllegalArgumentException("unknown scan spec key " + key);
-      }
-    }
-    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, fields);
-  }
-
-  /** For EXPLAIN: readable, without the separator characters of {@link #encode}. */
+  /** For EXPLAIN. */
   @Override
   public String toString() {
     List<String> parts = new ArrayList<>();
@@ -205,11 +137,15 @@ final class ScanSpec {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ScanSpec s && encode().equals(s.encode());
+    return o instanceof ScanSpec s && lower.equals(s.lower) && upper.equals(s.upper)
+        && Objects.equals(metrics, s.metrics) && Objects.equals(prefixes, s.prefixes)
+        && Objects.equals(insts, s.insts) && Objects.equals(instances, s.instances)
+        && Arrays.equals(fields, s.fields);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(encode());
+    return Objects.hash(lower, upper, metrics, prefixes, insts, instances)
+        * 31 + Arrays.hashCode(fields);
   }
 }

@@ -1,15 +1,12 @@
 package org.pmsql.sql;
 
 import java.util.Date;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.calcite.DataContext;
 
 /**
  * A time bound the planner could not fold to a constant but the scan can evaluate when it runs:
- * a literal, a dynamic parameter, or CURRENT_TIMESTAMP, each plus an interval. Written as text
- * ("L1700000000000@0", "P0@-60000", "C0@-600000") so it can travel as a constant in generated
- * code.
+ * a literal, a dynamic parameter, or CURRENT_TIMESTAMP, each plus an interval. EXPLAIN shows
+ * it as kind, value and offset: "L1700000000000@0", "P0@-60000", "C0@-600000".
  */
 record TimeBound(char kind, long value, long offsetMillis) {
   static TimeBound literal(long millis) {
@@ -57,21 +54,5 @@ record TimeBound(char kind, long value, long offsetMillis) {
   @Override
   public String toString() {
     return kind + Long.toString(value) + "@" + offsetMillis;
-  }
-
-  static TimeBound parse(String text) {
-    int at = text.indexOf('@');
-    return new TimeBound(text.charAt(0), Long.parseLong(text.substring(1, at)),
-        Long.parseLong(text.substring(at + 1)));
-  }
-
-  static List<TimeBound> parseAll(String text) {
-    List<TimeBound> bounds = new ArrayList<>();
-    if (!text.isEmpty()) {
-      for (String part : text.split(",")) {
-        bounds.add(parse(part));
-      }
-    }
-    return bounds;
   }
 }

@@ -25,8 +25,11 @@ import org.apache.calcite.tools.Programs;
  * the timestamp's milliseconds. Applied to the logical plan before Calcite's own optimisation.
  */
 final class TumbleRewrite extends RelRule<PcpRules.RuleConfig> {
-  /** This rewrite and {@link HopRewrite}, then Calcite's standard optimisation program. */
-  static final Program PROGRAM = Programs.sequence(
+  /**
+   * The session zone's reading of timestamp literals, this rewrite and {@link HopRewrite}, then
+   * Calcite's standard optimisation program.
+   */
+  static final Program PROGRAM = Programs.sequence(SessionZoneLiterals.INSTANCE,
       Programs.hep(List.of(new PcpRules.RuleConfig(
           b -> b.operand(LogicalProject.class).predicate(TumbleRewrite::hasTumble).anyInputs(),
           "PcpTumbleRewrite", TumbleRewrite::new).toRule(), HopRewrite.RULE),

@@ -2,8 +2,8 @@ package org.pmsql.sql;
 
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,47 +43,14 @@ public final class WindowAggregation {
     this.hopSizeMillis = hopSizeMillis;
   }
 
-  /** Called by generated code: aggregates {@code input} as {@code encoded} describes. */
-  public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, String encoded) {
-    return decode(encoded).over(input);
-  }
-
-  Enumerable<Object[]> over(Enumerable<Object[]> input) {
+  /** Called by generated code, which holds this aggregation stashed: aggregates {@code input}. */
+  public Enumerable<Object[]> over(Enumerable<Object[]> input) {
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
         return new Windows(input.enumerator());
       }
     };
-  }
-
-  /** Text that generated code carries to {@link #aggregate}. */
-  String encode() {
-    StringBuilder s = new StringBuilder().append(windowKey).append(',').append(hopSlideMillis)
-        .append(',').append(hopSizeMillis).append(';');
-    for (int i = 0; i < groupKeys.length; i++) {
-      s.append(i == 0 ? "" : ",").append(groupKeys[i]);
-    }
-    for (Call c : calls) {
-      s.append(';').append(c.function).append(':').append(c.argument).append(':')
-          .append(c.decimal ? 'D' : c.integer ? 'I' : 'F');
-    }
-    return s.toString();
-  }
-
-  static WindowAggregation decode(String text) {
-    String[] parts = text.split(";", -1);
-    int[] keys = parts[1].isEmpty() ? new int[0]
-        : Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray();
-    List<Call> calls = new ArrayList<>();
-    for (int i = 2; i < parts.length; i++) {
-      String[] c = parts[i].split(":");
-      calls.add(new Call(Function.valueOf(c[0]), Integer.parseInt(c[1]), c[2].equals("D"),
-          c[2].equals("I")));
-    }
-    String[] window = parts[0].split(",");
-    return new WindowAggregation(Integer.parseInt(window[0]), keys, calls,
-        Long.parseLong(window[1]), Long.parseLong(window[2]));
   }
 
   /**

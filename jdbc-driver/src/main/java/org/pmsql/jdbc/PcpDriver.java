@@ -53,6 +53,11 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   }
 
   @Override
+  protected String getFactoryClassName(JdbcVersion jdbcVersion) {
+    return "org.apache.calcite.jdbc.PcpJdbcFactory";
+  }
+
+  @Override
   protected DriverVersion createDriverVersion() {
     return new DriverVersion("pmsql JDBC driver", "0.1.0", "pmsql", "0.1.0", true, 0, 1, 0, 1);
   }

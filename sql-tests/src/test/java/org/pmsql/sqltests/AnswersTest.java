@@ -1,10 +1,12 @@
 package org.pmsql.sqltests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,54 @@ class AnswersTest {
     sameAnswer("SELECT count(*), count(DISTINCT instance), count(DISTINCT inst) FROM \"" + host
         + "\".\"kernel.all.load\"");
     sameAnswer("SELECT count(*), count(DISTINCT metric) FROM \"" + host + "\".metrics");
+  }
+
+  /**
+   * Instance names are process command lines here, some holding ';', quotes, newlines and
+   * bytes that are not Latin-1: a pushed instance predicate travelled as text split at ';'
+   * and broke the scan, and such a name could not be written as a literal at all.
+   */
+  @Test
+  void instanceNamesWithSeparators() throws Exception {
+    Path archive = PcpTools.CORPUS.resolve("procpid-encode2");
+    try (Connection ours = Sql.connect(archive);
+        Connection theirs = LibpcpReference.connect(archive, false)) {
+      List<Object[]> names = Sql.rows(theirs, "SELECT instance, metric, count(*) FROM metrics"
+          + " WHERE instance LIKE '%;%' GROUP BY instance, metric ORDER BY instance, metric");
+      assertTrue(names.size() >= 2, "values of instances named with ';': " + names.size());
+      for (Object[] name : names) {
+        String literal = "'" + ((String) name[0]).replace("'", "''") + "'";
+        assertEquals(Sql.show(List.<Object[]>of(new Object[] {name[2]})),
+            Sql.show(Sql.rows(ours, "SELECT count(*) FROM metrics WHERE metric = '" + name[1]
+                + "' AND instance IN (" + literal + ", 'x;y')")), literal);
+      }
+    }
+  }
+
+  /**
+   * A metric with several names: its values carry the name libpcp reports (pmNameID), and
+   * every other name finds them too, as a predicate and as a table; descs lists the others.
+   */
+  @Test
+  void metricsWithSeveralNames() throws Exception {
+    sameAnswer("SELECT metric, count(*), sum(val) FROM metrics GROUP BY metric ORDER BY metric");
+    List<Object[]> aliased = Sql.rows(libpcp, "SELECT metric, aliases FROM descs"
+        + " WHERE aliases IS NOT NULL ORDER BY metric");
+    assertTrue(aliased.size() >= 4, "metrics with several names: " + aliased.size());
+    for (Object[] metric : aliased) {
+      long values = (Long) Sql.rows(libpcp, "SELECT count(*) FROM metrics WHERE metric = '"
+          + metric[0] + "'").get(0)[0];
+      Object[] ours = Sql.rows(pmsql, "SELECT aliases FROM descs WHERE metric = '"
+          + metric[0] + "'").get(0);
+      assertEquals(new TreeSet<>(List.of(((String) metric[1]).split(", "))),
+          new TreeSet<>(List.of(((String) ours[0]).split(", "))), "aliases of " + metric[0]);
+      for (String alias : ((String) metric[1]).split(", ")) {
+        assertEquals(Sql.show(List.<Object[]>of(new Object[] {alias, values})),
+            Sql.show(Sql.rows(pmsql, "SELECT metric, count(*) FROM metrics WHERE metric = '"
+                + alias + "' GROUP BY metric")), alias);
+        assertEquals(values, ((Number) Sql.rows(pmsql, "SELECT count(*) FROM \"" + alias
+            + "\"").get(0)[0]).longValue(), "table " + alias);
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package org.pmsql.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.calcite.DataContext;
@@ -47,7 +47,6 @@ import org.pmsql.archive.PcpTools;
 final class LibpcpReference {
   private static final int SEM_COUNTER = 1;
   private static final String SINGULAR = "ffffffff";
-  private static final Pattern ESCAPE = Pattern.compile("\\\\x([0-9a-f]{2})");
   private static final DateTimeFormatter LABEL_TIME =
       DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss.SSSSSS yyyy", Locale.ENGLISH);
 
@@ -86,11 +85,24 @@ final class LibpcpReference {
     archives.add(new Object[] {archive.toString(), dump.version, volumeCount(archive),
         label.start, label.end, label.timeZone});
     hostSchema.add("archives", new RowsTable(ARCHIVES, archives));
+    List<Object[]> names = new ArrayList<>();
+    for (String[] d : dump.descs.values()) {
+      List<String> all = List.of(d[6].split(","));
+      names.add(new Object[] {all.get(0),
+          all.size() < 2 ? null : String.join(", ", all.subList(1, all.size()))});
+    }
+    // the names libpcp gives each metric: the one it reports, then the others in byte order
+    hostSchema.add("descs", new RowsTable(f -> f.builder()
+        .add("metric", SqlTypeName.VARCHAR)
+        .add("aliases", SqlTypeName.VARCHAR).nullable(true)
+        .build(), names));
 
     SchemaPlus pcp = root.add("pcp", new AbstractSchema());
     List<Object[]> hosts = new ArrayList<>();
     hosts.add(new Object[] {host, label.start, label.end, 1, dump.metricNames().size()});
     pcp.add("hosts", new RowsTable(HOSTS, hosts));
+    // as jdbc:pcp: does with one host
+    connection.setSchema(host);
     return connection;
   }
 
@@ -151,14 +163,19 @@ final class LibpcpReference {
     }
   }
 
+  /** The oracle's escaped bytes, read as UTF-8 as pmsql reads names and strings. */
   private static String unescape(String text) {
-    Matcher m = ESCAPE.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(
-          String.valueOf((char) Integer.parseInt(m.group(1), 16))));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 3 < text.length() && text.charAt(i + 1) == 'x') {
+        bytes.write(Integer.parseInt(text.substring(i + 2, i + 4), 16));
+        i += 3;
+      } else {
+        bytes.write(c);
+      }
     }
-    return m.appendTail(out).toString();
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   /** The oracle's dump as rows of the metrics table, with pmrep's rates for counters. */

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +20,8 @@ public final class ArchiveMetadata {
   private final Map<Long, HelpText> texts = new HashMap<>();
   private final List<LabelRecord> labels = new ArrayList<>();
   private final Map<String, MetricDesc> byName = new HashMap<>();
+  /** Each namespace node (a name's dotted prefix, or the name) by when it first appeared. */
+  private final Map<String, Integer> namespaceNodes = new HashMap<>();
   /**
    * A large file's instance domain records, located but decoded only when their domain is first
    * asked for (file offsets and lengths, in file order); filled before the metadata is
@@ -95,22 +95,57 @@ public final class ArchiveMetadata {
     return domain == null ? null : domain.nameAt(inst, nanos);
   }
 
+  /**
+   * Adds a descriptor's names to the namespace as libpcp does, so each metric's names come in
+   * libpcp's order (pmNameAll's; the first is pmNameID's, the name PCP tools report): a name
+   * already in the namespace is ignored (pmlogextract repeats descriptors, and names within
+   * one), and names are ordered by their namespace nodes, each component's node created
+   * earlier in the file first.
+   */
   void addDesc(MetricDesc desc) {
-    // pmlogextract can repeat a descriptor, and a name within one; the namespace has each once.
-    Set<String> names = new LinkedHashSet<>();
     MetricDesc known = descs.get(desc.pmid());
-    if (known != null) {
-      names.addAll(known.names());
+    List<String> names = new ArrayList<>(known == null ? List.of() : known.names());
+    for (String name : desc.names()) {
+      if (!byName.containsKey(name) && !names.contains(name)) {
+        addNodes(name);
+        names.add(name);
+      }
     }
-    names.addAll(desc.names());
-    if (names.size() != desc.names().size()) {
-      desc = new MetricDesc(desc.pmid(), desc.type(), desc.indom(), desc.semantics(),
-          desc.units(), List.copyOf(names));
-    }
+    names.sort(this::namespaceOrder);
+    desc = new MetricDesc(desc.pmid(), desc.type(), desc.indom(), desc.semantics(),
+        desc.units(), List.copyOf(names));
     descs.put(desc.pmid(), desc);
     descsByPmid.put(desc.pmid(), desc);
     for (String name : desc.names()) {
       byName.put(name, desc);
+    }
+  }
+
+  /** Numbers each namespace node (every dotted prefix of a name) when it first appears. */
+  private void addNodes(String name) {
+    for (int dot = name.indexOf('.'); ; dot = name.indexOf('.', dot + 1)) {
+      namespaceNodes.putIfAbsent(dot < 0 ? name : name.substring(0, dot), namespaceNodes.size());
+      if (dot < 0) {
+        return;
+      }
+    }
+  }
+
+  /** At the first component where two names part, the branch created earlier comes first. */
+  private int namespaceOrder(String a, String b) {
+    int end = 0;
+    while (true) {
+      int nextA = a.indexOf('.', end);
+      int nextB = b.indexOf('.', end);
+      String nodeA = nextA < 0 ? a : a.substring(0, nextA);
+      String nodeB = nextB < 0 ? b : b.substring(0, nextB);
+      if (!nodeA.equals(nodeB)) {
+        return Integer.compare(namespaceNodes.get(nodeA), namespaceNodes.get(nodeB));
+      }
+      if (nextA < 0 || nextB < 0) {
+        return Integer.compare(a.length(), b.length());
+      }
+      end = nextA + 1;
     }
   }
 

@@ -1,0 +1,93 @@
+package org.pmsql.sql;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.plan.RelOptLattice;
+import org.apache.calcite.plan.RelOptMaterialization;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * Timestamps in pmsql are instants, held as UTC: this reads the date-times a query writes
+ * without a zone ({@code TIMESTAMP '2018-01-01 15:00:00'}, {@code ts > '2018-01-01 15:00'},
+ * {@code DATE '2018-01-01'} compared with ts) on the wall clock of the connection's
+ * {@code timeZone}, and text with an offset ({@code '2018-01-01T15:00:00Z'}) as the instant it
+ * names. Text that is no timestamp fails planning with a message naming it. Views pmsql
+ * defines hold no timestamp literals (they bound time with ts_ns), so only the query's own
+ * literals are read here.
+ */
+final class SessionZoneLiterals implements Program {
+  static final Program INSTANCE = new SessionZoneLiterals();
+
+  private SessionZoneLiterals() {}
+
+  @Override
+  public RelNode run(RelOptPlanner planner, RelNode rel, RelTraitSet requiredOutputTraits,
+      List<RelOptMaterialization> materializations, List<RelOptLattice> lattices) {
+    CalciteConnectionConfig config = planner.getContext().unwrap(CalciteConnectionConfig.class);
+    ZoneId zone = config == null || config.timeZone() == null ? ZoneOffset.UTC
+        : ZoneId.of(config.timeZone());
+    RexShuttle literals = new Literals(rel.getCluster().getRexBuilder(), zone);
+    return rel.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        return super.visit(other).accept(literals);
+      }
+    });
+  }
+
+  private static final class Literals extends RexShuttle {
+    private final RexBuilder rex;
+    private final ZoneId zone;
+    private final boolean utc;
+
+    Literals(RexBuilder rex, ZoneId zone) {
+      this.rex = rex;
+      this.zone = zone;
+      this.utc = zone.normalized().equals(ZoneOffset.UTC);
+    }
+
+    @Override
+    public RexNode visitLiteral(RexLiteral literal) {
+      if (utc || literal.getTypeName() != SqlTypeName.TIMESTAMP || literal.isNull()) {
+        return literal;
+      }
+      TimestampString wallClock = literal.getValueAs(TimestampString.class);
+      long millis = LocalDateTime.parse(wallClock.toString().replace(' ', 'T'))
+          .atZone(zone).toInstant().toEpochMilli();
+      return instant(millis, literal);
+    }
+
+    @Override
+    public RexNode visitCall(RexCall call) {
+      if (call.getKind() == SqlKind.CAST
+          && call.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
+          && call.getOperands().get(0) instanceof RexLiteral text
+          && text.getType().getSqlTypeName().getFamily() == SqlTypeFamily.CHARACTER
+          && !text.isNull()) {
+        return instant(TimestampText.epochMillis(text.getValueAs(String.class), zone), call);
+      }
+      return super.visitCall(call);
+    }
+
+    private RexNode instant(long millis, RexNode original) {
+      return rex.makeLiteral(TimestampString.fromMillisSinceEpoch(millis), original.getType(),
+          true);
+    }
+  }
+}

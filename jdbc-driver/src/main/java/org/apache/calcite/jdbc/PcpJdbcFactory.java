@@ -1,0 +1,215 @@
+package org.apache.calcite.jdbc;
+
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.ZoneId;
+import java.util.Properties;
+import java.util.TimeZone;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaDatabaseMetaData;
+import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.AvaticaResultSetMetaData;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.UnregisteredDriver;
+import org.pmsql.jdbc.JdbcValues;
+import org.pmsql.sql.PcpTypeSystem;
+
+/**
+ * The JDBC objects of a jdbc:pcp: connection: Calcite's, with timestamps as instants whatever
+ * the JVM's zone, java.time values in and out, and the transactions of a read-only database.
+ * It sits in Calcite's package only because the classes it extends have package-private
+ * constructors; what it adds is in {@link JdbcValues}.
+ */
+public final class PcpJdbcFactory extends CalciteFactory {
+  private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+
+  public PcpJdbcFactory() {
+    super(4, 1);
+  }
+
+  @Override
+  public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory,
+      String url, Properties info, CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
+    return new Connection((Driver) driver, factory, url, info, rootSchema,
+        typeFactory != null ? typeFactory : PcpTypeSystem.typeFactory());
+  }
+
+  @Override
+  public AvaticaDatabaseMetaData newDatabaseMetaData(AvaticaConnection connection) {
+    return new DatabaseMetaData(connection);
+  }
+
+  @Override
+  public AvaticaStatement newStatement(AvaticaConnection connection, Meta.StatementHandle h,
+      int resultSetType, int resultSetConcurrency, int resultSetHoldability) {
+    return new Statement((Connection) connection, h, resultSetType, resultSetConcurrency,
+        resultSetHoldability);
+  }
+
+  @Override
+  public AvaticaPreparedStatement newPreparedStatement(AvaticaConnection connection,
+      Meta.StatementHandle h, Meta.Signature signature, int resultSetType,
+      int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+    return new PreparedStatement((Connection) connection, h,
+        (CalcitePrepare.CalciteSignature) signature, resultSetType, resultSetConcurrency,
+        resultSetHoldability);
+  }
+
+  @Override
+  public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement,
+      Meta.Signature signature) {
+    return new AvaticaResultSetMetaData(statement, null, signature);
+  }
+
+  @Override
+  public CalciteResultSet newResultSet(AvaticaStatement statement, QueryState state,
+      Meta.Signature signature, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+    return new ResultSet(statement, (CalcitePrepare.CalciteSignature) signature,
+        newResultSetMetaData(statement, signature), timeZone, firstFrame,
+        ((Connection) statement.getConnection()).sessionZone);
+  }
+
+  /**
+   * Calcite holds a timestamp as milliseconds on a wall clock; pmsql's are UTC, so results,
+   * parameters and CURRENT_TIMESTAMP are converted at UTC and stay instants whatever zone the
+   * JVM or the timeZone property name. That property (Calcite's config still holds it) is
+   * the session zone: how zone-less date-times in queries and parameters are read.
+   */
+  static final class Connection extends CalciteConnectionImpl {
+    final ZoneId sessionZone;
+
+    Connection(Driver driver, AvaticaFactory factory, String url, Properties info,
+        CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
+      super(driver, factory, url, info, rootSchema, typeFactory);
+      String zone = config().timeZone();
+      this.sessionZone = zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
+    }
+
+    @Override
+    public TimeZone getTimeZone() {
+      return UTC;
+    }
+
+    /** Every statement reads and commits nothing: a transaction has nothing to keep. */
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+      checkOpen();
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+      checkOpen();
+      return true;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+      checkOpen();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+      checkOpen();
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+      checkOpen();
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+      checkOpen();
+      return true;
+    }
+  }
+
+  static final class DatabaseMetaData extends AvaticaDatabaseMetaData {
+    DatabaseMetaData(AvaticaConnection connection) {
+      super(connection);
+    }
+  }
+
+  static final class Statement extends CalciteStatement {
+    Statement(Connection connection, Meta.StatementHandle h, int type, int concurrency,
+        int holdability) {
+      super(connection, h, type, concurrency, holdability);
+    }
+  }
+
+  /** Instants and java.time values, and text for timestamp parameters, as JDBC 4.2 has them. */
+  static final class PreparedStatement extends CalcitePreparedStatement {
+    private final ZoneId sessionZone;
+
+    PreparedStatement(Connection connection, Meta.StatementHandle h,
+        CalcitePrepare.CalciteSignature signature, int type, int concurrency, int holdability)
+        throws SQLException {
+      super(connection, h, signature, type, concurrency, holdability);
+      this.sessionZone = connection.sessionZone;
+    }
+
+    private boolean isTimestamp(int parameterIndex) {
+      int type = getSignature().parameters.get(parameterIndex - 1).parameterType;
+      return type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE;
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+      Timestamp instant = JdbcValues.instant(x, sessionZone, isTimestamp(parameterIndex));
+      if (instant != null) {
+        setTimestamp(parameterIndex, instant);
+      } else {
+        super.setObject(parameterIndex, x);
+      }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+      boolean timestamp = targetSqlType == Types.TIMESTAMP
+          || targetSqlType == Types.TIMESTAMP_WITH_TIMEZONE;
+      Timestamp instant = JdbcValues.instant(x, sessionZone, timestamp);
+      if (instant != null) {
+        setTimestamp(parameterIndex, instant);
+      } else {
+        super.setObject(parameterIndex, x, targetSqlType);
+      }
+    }
+
+    @Override
+    public void setString(int parameterIndex, String x) throws SQLException {
+      if (x != null && isTimestamp(parameterIndex)) {
+        setTimestamp(parameterIndex, JdbcValues.instant(x, sessionZone, true));
+      } else {
+        super.setString(parameterIndex, x);
+      }
+    }
+  }
+
+  /** {@code getObject(column, Instant.class)} and the other JDBC 4.2 classes. */
+  static final class ResultSet extends CalciteResultSet {
+    private final ZoneId sessionZone;
+
+    ResultSet(AvaticaStatement statement, CalcitePrepare.CalciteSignature signature,
+        ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame,
+        ZoneId sessionZone) throws SQLException {
+      super(statement, signature, metaData, timeZone, firstFrame);
+      this.sessionZone = sessionZone;
+    }
+
+    @Override
+    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
+      return JdbcValues.get(this, columnIndex, type, sessionZone);
+    }
+
+    @Override
+    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
+      return getObject(findColumn(columnLabel), type);
+    }
+  }
+}
