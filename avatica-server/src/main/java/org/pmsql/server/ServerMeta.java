@@ -120,6 +120,7 @@ final class ServerMeta extends JdbcMeta {
   ServerMeta(String url, Properties serverSettings, PcpServer.Limits limits,
       LogRequests logRequests) throws SQLException {
     super(url, withCacheExpiry(serverSettings, limits));
+    JdbcMetaInternals.convertTimestampsAtUtc(this);
     this.limits = limits;
     this.logRequests = logRequests;
     this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
@@ -219,7 +220,7 @@ final class ServerMeta extends JdbcMeta {
       boolean stream = isStream(sql);
       admit(h, call, stream);
       if (!stream) {
-        return super.prepareAndExecute(h, sql, maxRowCount, firstFrameRows(maxRowsInFirstFrame),
+        return super.prepareAndExecute(h, sql, maxRowCount, frameRows(maxRowsInFirstFrame),
             callback);
       }
       try {
@@ -243,7 +244,7 @@ final class ServerMeta extends JdbcMeta {
       boolean stream = sql != null && isStream(sql);
       admit(h, call, stream);
       if (!stream) {
-        return super.execute(h, parameterValues, firstFrameRows(maxRowsInFirstFrame));
+        return super.execute(h, parameterValues, frameRows(maxRowsInFirstFrame));
       }
       PreparedStatement prepared = (PreparedStatement) call.statement();
       for (int i = 0; i < parameterValues.size(); i++) {
@@ -443,10 +444,10 @@ final class ServerMeta extends JdbcMeta {
     return user.isEmpty() ? "this server's anonymous (loopback) users" : "user '" + user + "'";
   }
 
-  private int firstFrameRows(int requested) {
-    return requested == UNLIMITED_COUNT ? -1 : Math.min(requested, limits.maxFrameRows());
-  }
-
+  /**
+   * The rows a frame holds: what the client asks, up to the cap; asking for none or for all
+   * (fetch size 0, Spark's default, means "the server chooses") gets the cap.
+   */
   private int frameRows(int requested) {
     return requested <= 0 ? limits.maxFrameRows() : Math.min(requested, limits.maxFrameRows());
   }

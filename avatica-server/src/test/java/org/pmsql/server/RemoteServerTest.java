@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -69,6 +70,33 @@ class RemoteServerTest {
             assertTrue(want.size() > 0, sql);
             assertEquals(want, rows(remote, sql), serialization + ": " + sql);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Fetch size 0 (Spark's default) means the server chooses the frame: every row still comes,
+   * for prepared and plain statements, first frame and later ones.
+   */
+  @Test
+  void fetchSizeZeroGivesEveryRow() throws Exception {
+    String sql = "SELECT ts_ns, metric, inst FROM vm.metrics WHERE ts_ns > ?";
+    try (PcpServer server = start(null, new PcpServer.Limits(600, 16, 1000, 10_000, 300, 1000, 3600, 20));
+        Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE);
+        Connection remote = DriverManager.getConnection(url(server))) {
+      List<String> want = rows(local, sql.replace("?", "0"));
+      assertTrue(want.size() > 1000, "more rows than one frame: " + want.size());
+      for (int fetchSize : new int[] {0, 1, 100, 5000}) {
+        try (PreparedStatement p = remote.prepareStatement(sql)) {
+          p.setFetchSize(fetchSize);
+          p.setLong(1, 0);
+          assertEquals(want, rows(p.executeQuery()), "prepared, fetch size " + fetchSize);
+        }
+        try (Statement s = remote.createStatement()) {
+          s.setFetchSize(fetchSize);
+          assertEquals(want, rows(s.executeQuery(sql.replace("?", "0"))),
+              "statement, fetch size " + fetchSize);
         }
       }
     }
@@ -225,8 +253,14 @@ class RemoteServerTest {
   }
 
   private static List<String> rows(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      return rows(s.executeQuery(sql));
+    }
+  }
+
+  private static List<String> rows(ResultSet results) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (ResultSet rs = results) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         Object[] row = new Object[n];

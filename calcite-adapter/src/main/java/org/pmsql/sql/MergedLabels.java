@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.Archive;
@@ -23,8 +22,9 @@ import org.pmsql.archive.format.MetricDesc;
  * {@code <host>.metric_labels}: each metric's labels, and each instance's, merged as PCP merges
  * them (pminfo -l): context, then the metric's domain, instance domain, cluster and item, then
  * the instance, a more specific label replacing a less specific one of the same name. The
- * newest record of each kind counts. As a MAP column for {@code labels['device_type']} and as
- * JSON text. Instances are those of the domain's latest state.
+ * newest record of each kind counts. The labels are one JSON object, as PCP writes them, in a
+ * VARCHAR column every client can read ({@code JSON_VALUE(labels, '$.device_type')}).
+ * Instances are those of the domain's latest state.
  */
 final class MergedLabels {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,14 +38,8 @@ final class MergedLabels {
         .add("metric", SqlTypeName.VARCHAR)
         .add("inst", SqlTypeName.INTEGER).nullable(true)
         .add("instance", SqlTypeName.VARCHAR).nullable(true)
-        .add("labels", mapType(f))
-        .add("labels_json", SqlTypeName.VARCHAR)
+        .add("labels", SqlTypeName.VARCHAR)
         .build(), () -> rows(set));
-  }
-
-  private static org.apache.calcite.rel.type.RelDataType mapType(RelDataTypeFactory f) {
-    return f.createMapType(f.createSqlType(SqlTypeName.VARCHAR),
-        f.createTypeWithNullability(f.createSqlType(SqlTypeName.VARCHAR), true));
   }
 
   private static List<Object[]> rows(ArchiveSet set) {
@@ -127,9 +121,6 @@ final class MergedLabels {
 
   private static Object[] row(String metric, Integer inst, String instance,
       TreeMap<String, JsonNode> labels) {
-    Map<String, String> map = new TreeMap<>();
-    labels.forEach((name, value) -> map.put(name, value.isTextual() ? value.asText()
-        : value.isNull() ? null : value.toString()));
-    return new Object[] {metric, inst, instance, map, JSON.valueToTree(labels).toString()};
+    return new Object[] {metric, inst, instance, JSON.valueToTree(labels).toString()};
   }
 }

@@ -19,6 +19,7 @@ import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalAsofJoin;
 import org.apache.calcite.rel.hint.RelHint;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -61,6 +62,11 @@ final class PcpRules {
   static final RelOptRule STREAM_AGGREGATE = new RuleConfig(
       b -> b.operand(LogicalAggregate.class).anyInputs(), "PcpStreamAggregateRule",
       StreamAggregateRule::new).toRule();
+
+  /** ASOF joins, run as a merge over time-ordered inputs ({@link PcpAsofJoin}). */
+  static final RelOptRule ASOF_JOIN = new RuleConfig(
+      b -> b.operand(LogicalAsofJoin.class).anyInputs(), "PcpAsofJoinRule",
+      AsofJoinRule::new).toRule();
 
   private PcpRules() {}
 
@@ -224,6 +230,20 @@ final class PcpRules {
       }
       call.transformTo(project.copy(project.getTraitSet(), input, projects,
           project.getRowType()));
+    }
+  }
+
+  /** A logical ASOF join becomes a {@link PcpAsofJoin}, or fails saying what it cannot do. */
+  static final class AsofJoinRule extends RelRule<RuleConfig> {
+    AsofJoinRule(RuleConfig config) {
+      super(config);
+    }
+
+    @Override
+    public void onMatch(RelOptRuleCall call) {
+      LogicalAsofJoin join = call.rel(0);
+      call.transformTo(PcpAsofJoin.create(join, join.getLeft(), join.getRight(),
+          PcpAsofJoin.Shape.of(join)));
     }
   }
 

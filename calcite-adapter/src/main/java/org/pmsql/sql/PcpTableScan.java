@@ -1,5 +1,6 @@
 package org.pmsql.sql;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -13,6 +14,9 @@ import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
@@ -31,9 +35,25 @@ public final class PcpTableScan extends TableScan implements EnumerableRel {
 
   PcpTableScan(RelOptCluster cluster, RelOptTable table, MetricsTable metricsTable,
       ScanSpec spec) {
-    super(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), List.of(), table);
+    super(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE).replaceIfs(
+        RelCollationTraitDef.INSTANCE, () -> timeOrder(metricsTable, spec)), List.of(), table);
     this.metricsTable = metricsTable;
     this.spec = spec;
+  }
+
+  /**
+   * Rows come in time order: the columns ts and ts_ns, wherever the scan puts them, are each
+   * sorted, so ORDER BY ts and merges over time (ASOF joins, windows) need no sort.
+   */
+  private static List<RelCollation> timeOrder(MetricsTable table, ScanSpec spec) {
+    int[] fields = spec.fields != null ? spec.fields : table.columns();
+    List<RelCollation> sorted = new ArrayList<>();
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i] == MetricRows.TS || fields[i] == MetricRows.TS_NS) {
+        sorted.add(RelCollations.of(i));
+      }
+    }
+    return sorted.isEmpty() ? List.of(RelCollations.EMPTY) : sorted;
   }
 
   PcpTableScan with(ScanSpec newSpec) {

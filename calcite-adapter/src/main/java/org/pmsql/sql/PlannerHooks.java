@@ -2,6 +2,7 @@ package org.pmsql.sql;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.Hook;
@@ -31,6 +32,9 @@ final class PlannerHooks {
       // and an aggregate over UNION ALL is computed per branch first: per host, or per server
       // of a federated host (where the JDBC adapter then sends it to the server as SQL)
       planner.addRule(CoreRules.AGGREGATE_UNION_TRANSPOSE);
+      // ASOF joins run as pmsql's merge: Calcite's pairs each row with the wrong match
+      planner.removeRule(EnumerableRules.ENUMERABLE_ASOFJOIN_RULE);
+      planner.addRule(PcpRules.ASOF_JOIN);
     });
     // GROUP BY TUMBLE needs a rewrite before planning; the same holds for any Calcite query.
     Hook.PROGRAM.add((Consumer<Holder<Program>>) program -> {

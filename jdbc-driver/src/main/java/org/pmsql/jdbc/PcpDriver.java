@@ -16,7 +16,7 @@ import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.jdbc.RowsOnDemandMeta;
+import org.apache.calcite.jdbc.PcpMeta;
 import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
@@ -85,7 +85,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
 
   @Override
   public Meta createMeta(AvaticaConnection connection) {
-    return RowsOnDemandMeta.create(connection);
+    return PcpMeta.create(connection);
   }
 
   @Override

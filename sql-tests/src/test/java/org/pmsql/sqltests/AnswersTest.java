@@ -3,8 +3,10 @@ package org.pmsql.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +99,20 @@ class AnswersTest {
         assertEquals(values, ((Number) Sql.rows(pmsql, "SELECT count(*) FROM \"" + alias
             + "\"").get(0)[0]).longValue(), "table " + alias);
       }
+    }
+  }
+
+  /** An unsigned 64-bit value has 20 digits; DECIMAL(19) made Spark abort the job. */
+  @Test
+  void unsignedValuesKeepEveryDigit() throws Exception {
+    sameAnswer("SELECT metric, count(*), min(val_exact), max(val_exact) FROM metrics"
+        + " WHERE val_exact > 9223372036854775807 GROUP BY metric ORDER BY metric");
+    try (ResultSet rs = pmsql.createStatement().executeQuery(
+        "SELECT val_exact FROM metrics WHERE val_exact > 9223372036854775807")) {
+      assertEquals(20, rs.getMetaData().getPrecision(1));
+      assertEquals(0, rs.getMetaData().getScale(1));
+      assertTrue(rs.next());
+      assertEquals(new BigDecimal("18446744073709551615"), rs.getBigDecimal(1));
     }
   }
 }

@@ -37,6 +37,7 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.sql.PcpTypeSystem;
 
 /**
  * libpcp's reading of one archive served as SQL in pmsql's table shapes, so that a script's
@@ -68,6 +69,7 @@ final class LibpcpReference {
     props.setProperty("quoting", "DOUBLE_QUOTE");
     props.setProperty("unquotedCasing", "UNCHANGED");
     props.setProperty("quotedCasing", "UNCHANGED");
+    props.setProperty("typeSystem", PcpTypeSystem.class.getName() + "#INSTANCE");
     Connection connection = DriverManager.getConnection("jdbc:calcite:", props);
     SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
     Dump dump = Dump.read(archive, rates);

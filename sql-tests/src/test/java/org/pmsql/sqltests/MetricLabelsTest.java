@@ -40,7 +40,7 @@ class MetricLabelsTest {
     try (Connection c = Sql.connect(archive)) {
       String host = Sql.host(archive);
       Map<String, Object> clusterLabels = clusterLabelNames(c, host);
-      for (Object[] row : Sql.rows(c, "SELECT metric, instance, labels_json FROM \"" + host
+      for (Object[] row : Sql.rows(c, "SELECT metric, instance, labels FROM \"" + host
           + "\".metric_labels")) {
         String key = row[0] + (row[1] == null ? "" : " [" + row[1] + "]");
         if (pminfo.containsKey(key)) {
@@ -69,7 +69,7 @@ class MetricLabelsTest {
   void aLabelFiltersLikeAColumn() throws Exception {
     try (Connection c = Sql.connect(PcpTools.corpus().resolve("sample-labels"))) {
       assertEquals(2L, ((Number) Sql.rows(c, "SELECT count(*) FROM shard.metric_labels"
-          + " WHERE labels['transient'] = 'true'").get(0)[0]).longValue());
+          + " WHERE JSON_VALUE(labels, '$.transient') = 'true'").get(0)[0]).longValue());
     }
   }
 

@@ -21,22 +21,23 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Properties;
-import java.util.TimeZone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.server.PcpServer;
 
 /**
  * Timestamps are instants: in a JVM whose zone is not UTC, and with a session zone, every way a
  * client names a time (literals, text, Timestamp and java.time parameters) selects the rows
- * libpcp has after that instant, and every way it reads one back gives the same instant.
+ * libpcp has after that instant, and every way it reads one back gives the same instant,
+ * locally and through pmsql serve. The build runs the SQL tests in a JVM started in New York,
+ * as a client there runs.
  */
 class TimeZoneTest {
   private static final Path ARCHIVE = PcpTools.CORPUS.resolve("20180102");
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
   private static final String TABLE = "\"kernel.all.load\"";
-  private static TimeZone jvmZone;
   private static Connection libpcp;
   /** An instant inside the archive, and libpcp's count of the table's rows after it. */
   private static Instant cut;
@@ -44,8 +45,8 @@ class TimeZoneTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    jvmZone = TimeZone.getDefault();
-    TimeZone.setDefault(TimeZone.getTimeZone(NEW_YORK));
+    assertEquals(NEW_YORK, ZoneId.systemDefault(), "run in a JVM started with"
+        + " -Duser.timezone=America/New_York, as the sql-tests build does");
     libpcp = LibpcpReference.connect(ARCHIVE, false);
     List<Object[]> span = Sql.rows(libpcp, "SELECT min(ts_ns), max(ts_ns) FROM " + TABLE);
     long first = (Long) span.get(0)[0];
@@ -57,7 +58,6 @@ class TimeZoneTest {
 
   @AfterAll
   static void tearDown() throws Exception {
-    TimeZone.setDefault(jvmZone);
     libpcp.close();
   }
 
@@ -179,6 +179,33 @@ class TimeZoneTest {
         assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
         assertFalse(e.getMessage().contains("AssertionError"), e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The stock Avatica client reads a timestamp on its own zone's wall clock: with timeZone=UTC,
+   * as the README says, a client in any zone gets the instants, and its parameters select what
+   * they name.
+   */
+  @Test
+  void remoteTimestampsAreInstants() throws Exception {
+    try (PcpServer server = PcpServer.start(PcpServer.Settings.loopback(ARCHIVE.toString(), 0));
+        Connection remote = DriverManager.getConnection("jdbc:avatica:remote:url=http://127.0.0.1:"
+            + server.port() + ";serialization=protobuf;timeZone=UTC")) {
+      try (ResultSet rs = remote.createStatement().executeQuery(
+          "SELECT ts, ts_ns FROM " + TABLE + " LIMIT 20")) {
+        while (rs.next()) {
+          assertEquals(Math.floorDiv(rs.getLong(2), 1_000_000L), rs.getTimestamp(1).getTime());
+        }
+      }
+      try (PreparedStatement s = remote.prepareStatement(
+          "SELECT count(*) FROM " + TABLE + " WHERE ts > ?")) {
+        s.setTimestamp(1, Timestamp.from(cut));
+        assertEquals(after, single(s), "setTimestamp");
+        s.setString(1, cut.toString());
+        assertEquals(after, single(s), "setString ISO");
+      }
+      assertEquals(after, count(remote, "ts > '" + cut + "'"));
     }
   }
 }
