@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,8 @@ final class LogRequests implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Request> requests = new LinkedHashMap<>();
   private final Map<String, RequestedLogger> loggers = new HashMap<>();
+  /** The host directories this server's pmloggers have written to. */
+  private final Set<Path> written = new LinkedHashSet<>();
   private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pmsql-log-request-expiry"));
 
@@ -47,6 +51,11 @@ final class LogRequests implements AutoCloseable {
   /** The directory the requested archives go to, one subdirectory per host. */
   Path directory() {
     return directory;
+  }
+
+  /** The host directories this server's own requests have written archives to. */
+  synchronized List<Path> written() {
+    return List.copyOf(written);
   }
 
   /**
@@ -171,6 +180,7 @@ final class LogRequests implements AutoCloseable {
     if (logger == null || !logger.isAlive()) {
       logger = RequestedLogger.start(host, directory.resolve(host));
       loggers.put(host, logger);
+      written.add(directory.resolve(host));
     }
     logger.log(wanted);
   }

@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.sql.Federation;
 
@@ -106,17 +107,21 @@ public final class PcpServer implements AutoCloseable {
         throw new IllegalArgumentException("log directory " + settings.logDirectory()
             + " cannot be made: " + e.getMessage(), e);
       }
-      served.add(settings.logDirectory());
       requests = new LogRequests(settings.logDirectory(), settings.limits());
     }
+    for (Path path : served) {
+      if (!ConnectProperties.exists(path)) {
+        throw new IllegalArgumentException("archives: " + path + " does not exist");
+      }
+    }
     Properties pinned = new Properties();
-    pinned.setProperty(PcpDriver.ARCHIVES,
+    pinned.setProperty(ConnectProperties.ARCHIVES.key,
         String.join(",", served.stream().map(Path::toString).toList()));
     // the archive catalog opens (a second or so) before the first client, not during its query
     PcpDriver.prepareCatalog(null).join();
     ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new ServingHandler(new LocalService(meta)))
+        .withHandler(new ServingHandler(ReadableErrors.of(new LocalService(meta), System.err)))
         .withPort(settings.port());
     if (settings.users() != null) {
       if (!Files.isReadable(settings.users())) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
+import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,8 +72,10 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
 
   @Option(names = "--log-dir", paramLabel = "DIR",
       description = "Where pmloggers started for INSERTs into pcp.log_requests write (one"
-          + " directory per host); always served. Default ~/.pmsql/requested.")
-  Path logDirectory = Path.of(System.getProperty("user.home"), ".pmsql", "requested");
+          + " directory per host). Default ~/.pmsql/requested, of which only what this server's"
+          + " requests write is served; a directory named here is served whole, earlier"
+          + " runs' archives included.")
+  Path logDirectory;
 
   @Option(names = "--min-log-interval-ms", paramLabel = "MS", defaultValue = "1000",
       description = "Shortest interval_ms a log request may ask for. Default ${DEFAULT-VALUE}.")
@@ -104,8 +107,13 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
     PcpServer.Limits limits = new PcpServer.Limits(statementTimeout, maxStatementsPerUser,
         maxFrameRows, PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
         maxLogDuration, maxLogRequestsPerUser);
-    try (PcpServer server = PcpServer.start(new PcpServer.Settings(archives, port, users,
-        digest, tls, limits, logDirectory));
+    Path logs = logDirectory != null ? logDirectory
+        : Path.of(System.getProperty("user.home"), ".pmsql", "requested");
+    String served = logDirectory == null ? archives
+        : String.join(",", PcpDriver.archivePaths(archives).stream().map(Path::toString)
+            .toList()) + "," + logDirectory;
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(served, port, users,
+        digest, tls, limits, logs));
         Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
       // server, and the advertisement be withdrawn

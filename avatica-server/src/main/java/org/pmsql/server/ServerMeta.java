@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,7 @@ import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.pmsql.archive.DaemonThreads;
+import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.sql.PcpSchemas;
 
 /**
@@ -56,6 +58,7 @@ final class ServerMeta extends JdbcMeta {
   private static final double HEAP_FRACTION = 0.85;
 
   private final PcpServer.Limits limits;
+  private final String servedArchives;
   private final LogRequests logRequests;
   private final MemoryGuard memoryGuard;
   private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
@@ -121,6 +124,7 @@ final class ServerMeta extends JdbcMeta {
       LogRequests logRequests) throws SQLException {
     super(url, withCacheExpiry(serverSettings, limits));
     JdbcMetaInternals.convertTimestampsAtUtc(this);
+    this.servedArchives = serverSettings.getProperty(ConnectProperties.ARCHIVES.key);
     this.limits = limits;
     this.logRequests = logRequests;
     this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
@@ -149,7 +153,7 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> clientProperties) {
     Integer autoLog = AutoLog.interval(clientProperties);
-    super.openConnection(ch, Map.of());
+    super.openConnection(ch, servedNow());
     Caller caller = ServingHandler.caller();
     connectionUsers.put(ch.id, caller.user());
     if (autoLog != null && logRequests != null) {
@@ -165,6 +169,20 @@ final class ServerMeta extends JdbcMeta {
     } catch (SQLException e) {
       throw new RuntimeException(e);
     }
+  }
+
+  /**
+   * What a new connection serves: the server's archives, and the archives its own log
+   * requests have written so far (not whatever else lies in the log directory: other servers'
+   * requests, or earlier runs', unless the directory was named to be served).
+   */
+  private Map<String, String> servedNow() {
+    if (logRequests == null || logRequests.written().isEmpty()) {
+      return Map.of();
+    }
+    List<String> archives = new ArrayList<>(List.of(servedArchives));
+    logRequests.written().forEach(dir -> archives.add(dir.toString()));
+    return Map.of(ConnectProperties.ARCHIVES.key, String.join(",", archives));
   }
 
   /**

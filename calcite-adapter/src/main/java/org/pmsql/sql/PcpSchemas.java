@@ -30,9 +30,9 @@ public final class PcpSchemas {
    * finds damaged, do not fail the others: they are listed in {@code pcp.archive_errors} with
    * the file and offset of the damage. Archives the catalog in {@code catalogDirectory} (none
    * when null) describes are not read until a query needs them; {@code pcp.catalog} says how
-   * many. Returns the host names, which are the schema names.
+   * many.
    */
-  public static List<String> register(SchemaPlus root, List<Path> paths, Path catalogDirectory) {
+  public static Registered register(SchemaPlus root, List<Path> paths, Path catalogDirectory) {
     ArchiveCatalog catalog = null;
     String catalogState = "not used (catalog=none)";
     if (catalogDirectory != null) {
@@ -70,8 +70,15 @@ public final class PcpSchemas {
                 (int) archives.stream().filter(Archive::metadataRead).count()}))));
     List<String> hosts = sets.stream().map(ArchiveSet::hostname).toList();
     addAllHosts(root, hosts);
-    return hosts;
+    return new Registered(hosts, discovery.failures().stream().map(IOException::getMessage)
+        .toList());
   }
+
+  /**
+   * What a connection holds: its hosts (the schema names), and the archives that could not be
+   * read, each as its one-line error (file and offset), which do not fail the connection.
+   */
+  public record Registered(List<String> hosts, List<String> unreadable) {}
 
   /**
    * The pcp catalog schema with these tables, and what every connection has: the functions and

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +31,13 @@ abstract class ResultPrinter {
 
   abstract void print(ResultSet rs) throws SQLException;
 
-  /** A value as text: timestamps in ISO form with a Z, as the connection's zone is UTC. */
+  /**
+   * A value as text: timestamps as the driver shows them, on UTC's wall clock (a Timestamp's
+   * own text would be on the JVM's zone's).
+   */
   static String text(ResultSet rs, int column, int type) throws SQLException {
     if (type == Types.TIMESTAMP) {
-      Timestamp ts = rs.getTimestamp(column);
-      return ts == null ? null : ts.toLocalDateTime().toString().replace('T', ' ');
+      return rs.getString(column);
     }
     Object v = rs.getObject(column);
     return v == null ? null : v.toString();

@@ -3,6 +3,7 @@ package org.pmsql.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,20 +52,20 @@ final class Sources {
   private Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (archives != null) {
-      settings.put(PcpDriver.ARCHIVES, archives);
+      settings.put(ConnectProperties.ARCHIVES.key, archives);
     }
     if (catalog != null) {
-      settings.put(PcpDriver.CATALOG, catalog);
+      settings.put(ConnectProperties.CATALOG.key, catalog);
     }
     if (servers != null) {
-      settings.put(PcpDriver.SERVERS, servers);
+      settings.put(ConnectProperties.SERVERS.key, servers);
     }
     if (discovery.discover) {
-      settings.put(PcpDriver.DISCOVER, "true");
+      settings.put(ConnectProperties.DISCOVER.key, "true");
       if (discovery.address != null) {
-        settings.put("discover_address", discovery.address);
+        settings.put(ConnectProperties.DISCOVER_ADDRESS.key, discovery.address);
       }
-      settings.put("discover_timeout", Integer.toString(discovery.timeoutSeconds));
+      settings.put(ConnectProperties.DISCOVER_TIMEOUT.key, Integer.toString(discovery.timeoutSeconds));
     }
     return settings;
   }

@@ -16,6 +16,7 @@ import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.PcpJdbcFactory;
 import org.apache.calcite.jdbc.PcpMeta;
 import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.sql.DnsSd;
@@ -31,13 +32,6 @@ import org.pmsql.sql.PcpSchemas;
  */
 public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String PREFIX = "jdbc:pcp:";
-  public static final String ARCHIVES = "archives";
-  /** pmsql servers (http(s) URLs) to read instead of local archives. */
-  public static final String SERVERS = "servers";
-  /** Where the archive catalog is kept, or "none". */
-  public static final String CATALOG = "catalog";
-  /** true: also the pmsql servers that answer a DNS-SD (multicast DNS) browse. */
-  public static final String DISCOVER = "discover";
 
   static {
     // Generated code is cached across statements, so a repeated query does not pay for
@@ -77,8 +71,9 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       withDefaults.putAll(info);
     }
     Properties all = ConnectStringParser.parse(url.substring(PREFIX.length()), withDefaults);
+    ConnectProperties.check(all);
     if (!federated(all)) {
-      prepareCatalog(all.getProperty(CATALOG));
+      prepareCatalog(ConnectProperties.CATALOG.get(all));
     }
     return super.connect(url, withDefaults);
   }
@@ -99,14 +94,18 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         List<String> hosts;
         if (federated(properties)) {
           Federation.register(calcite.getRootSchema(), servers(properties),
-              new Federation.Options(intProperty(properties, "servers_timeout", 5),
-                  intProperty(properties, "servers_query_timeout", 300),
-                  Boolean.parseBoolean(properties.getProperty("servers_required", "false"))));
+              new Federation.Options(ConnectProperties.SERVERS_TIMEOUT.positiveInt(properties, 5),
+                  ConnectProperties.SERVERS_QUERY_TIMEOUT.positiveInt(properties, 300),
+                  ConnectProperties.SERVERS_REQUIRED.flag(properties)));
           hosts = List.of();
         } else {
-          List<Path> paths = archivePaths(properties.getProperty(ARCHIVES));
-          hosts = PcpSchemas.register(calcite.getRootSchema(), paths,
-              catalogDirectory(properties.getProperty(CATALOG)));
+          List<Path> paths = archivePaths(ConnectProperties.ARCHIVES.get(properties));
+          PcpSchemas.Registered registered = PcpSchemas.register(calcite.getRootSchema(), paths,
+              catalogDirectory(ConnectProperties.CATALOG.get(properties)));
+          hosts = registered.hosts();
+          // damage in a set that exists is a warning: the other archives still answer
+          registered.unreadable().forEach(problem -> PcpJdbcFactory.warn(connection,
+              "archive not read (listed in pcp.archive_errors): " + problem));
         }
         // With one host, its tables need no schema name: SELECT * FROM metrics.
         if (hosts.size() == 1 && calcite.getProperties().getProperty("schema") == null) {
@@ -117,9 +116,9 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   }
 
   /** Whether a connection reads pmsql servers rather than local archives. */
-  private static boolean federated(Properties properties) {
-    return properties.getProperty(SERVERS) != null
-        || Boolean.parseBoolean(properties.getProperty(DISCOVER));
+  public static boolean federated(Properties properties) {
+    return ConnectProperties.SERVERS.get(properties) != null
+        || ConnectProperties.DISCOVER.flag(properties);
   }
 
   /**
@@ -129,15 +128,15 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
    */
   private static List<Federation.Server> servers(Properties properties) throws SQLException {
     List<Federation.Server> servers = new ArrayList<>();
-    String listed = properties.getProperty(SERVERS, "");
-    for (String url : listed.split(",")) {
+    String listed = ConnectProperties.SERVERS.get(properties);
+    for (String url : listed == null ? new String[0] : listed.split(",")) {
       if (!url.isBlank()) {
         servers.add(new Federation.Server(url.strip(), "servers"));
       }
     }
-    if (Boolean.parseBoolean(properties.getProperty(DISCOVER))) {
-      String address = properties.getProperty("discover_address");
-      int seconds = intProperty(properties, "discover_timeout", 3);
+    if (ConnectProperties.DISCOVER.flag(properties)) {
+      String address = ConnectProperties.DISCOVER_ADDRESS.get(properties);
+      int seconds = ConnectProperties.DISCOVER_TIMEOUT.positiveInt(properties, 3);
       try {
         for (String url : DnsSd.browse(address, seconds)) {
           if (servers.stream().noneMatch(s -> s.url().equals(url))) {
@@ -151,21 +150,6 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       }
     }
     return servers;
-  }
-
-  private static int intProperty(Properties properties, String name, int otherwise)
-      throws SQLException {
-    String value = properties.getProperty(name);
-    try {
-      int number = value == null ? otherwise : Integer.parseInt(value.trim());
-      if (number > 0) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw new SQLException("connection property " + name + " must be a positive whole number,"
-        + " not '" + value + "'", "HY024");
   }
 
   /**
@@ -197,17 +181,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
 
   /** The archive paths of a connection: the property, or PCP's archive directory. */
   public static List<Path> archivePaths(String property) {
-    List<Path> paths = new ArrayList<>();
-    if (property == null || property.isBlank()) {
-      paths.add(Path.of(pcpArchiveDir()));
-      return paths;
-    }
-    for (String part : property.split(",")) {
-      if (!part.isBlank()) {
-        paths.add(Path.of(part.trim()));
-      }
-    }
-    return paths;
+    return property == null || property.isBlank() ? List.of(Path.of(pcpArchiveDir()))
+        : ConnectProperties.paths(property);
   }
 
   private static String pcpArchiveDir() {

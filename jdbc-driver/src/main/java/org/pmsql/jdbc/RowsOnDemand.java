@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.pmsql.sql.QueryErrors;
 
 /**
  * The rows of a result, each fetched when the result set's caller asks for it and not before,
@@ -60,7 +61,7 @@ public final class RowsOnDemand implements Iterator<Object>, AutoCloseable {
     if (e instanceof UncheckedIOException) {
       return new SQLException(e.getMessage(), "58030", e.getCause());
     }
-    return new SQLException(e.getMessage(), e);
+    return new SQLException(QueryErrors.oneLine(e), e);
   }
 
   @Override

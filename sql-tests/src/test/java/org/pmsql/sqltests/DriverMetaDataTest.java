@@ -133,4 +133,117 @@ class DriverMetaDataTest {
     assertEquals(0, r.exitCode(), r.output());
     assertEquals("n\n180\n", r.output());
   }
+
+  /**
+   * DatabaseMetaData as DBeaver, SchemaCrawler and Spark read it: plain type names, JDBC's
+   * sizes, every type getTables reports listed, patterns with '_' and in upper case finding
+   * what unquoted names find, no catalog that three-part names could not use.
+   */
+  @Test
+  void metadataAsJdbcToolsReadIt() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      DatabaseMetaData md = c.getMetaData();
+      Map<String, Object[]> columns = new LinkedHashMap<>();
+      try (ResultSet rs = md.getColumns(null, "VM", "METRICS", "%")) {
+        while (rs.next()) {
+          columns.put(rs.getString("COLUMN_NAME"), new Object[] {rs.getString("TYPE_NAME"),
+              rs.getObject("COLUMN_SIZE"), rs.getObject("DECIMAL_DIGITS")});
+        }
+      }
+      assertEquals("[TIMESTAMP, 23, 3]", Arrays.toString(columns.get("ts")));
+      assertEquals("[BIGINT, 19, 0]", Arrays.toString(columns.get("ts_ns")));
+      assertEquals("[INTEGER, 10, 0]", Arrays.toString(columns.get("inst")));
+      assertEquals("[DOUBLE, 15, null]", Arrays.toString(columns.get("val")));
+      assertEquals("[DECIMAL, 20, 0]", Arrays.toString(columns.get("val_exact")));
+      assertEquals("VARCHAR", columns.get("metric")[0]);
+      try (ResultSet rs = c.createStatement().executeQuery(
+          "SELECT ts, val_exact, metric FROM vm.metrics LIMIT 1")) {
+        java.sql.ResultSetMetaData r = rs.getMetaData();
+        assertEquals(List.of("TIMESTAMP", "23"), List.of(r.getColumnTypeName(1),
+            "" + r.getColumnDisplaySize(1)));
+        assertEquals(List.of(20, 0), List.of(r.getPrecision(2), r.getScale(2)));
+      }
+
+      List<String> types = new ArrayList<>();
+      try (ResultSet rs = md.getTableTypes()) {
+        while (rs.next()) {
+          types.add(rs.getString(1));
+        }
+      }
+      List<String> found = new ArrayList<>();
+      try (ResultSet rs = md.getTables(null, null, null, null)) {
+        while (rs.next()) {
+          found.add(rs.getString("TABLE_TYPE"));
+          assertEquals(null, rs.getString("TABLE_CAT"));
+        }
+      }
+      assertTrue(types.containsAll(found), types + " lists every type of " + found);
+      try (ResultSet rs = md.getCatalogs()) {
+        assertTrue(!rs.next(), "no catalog");
+      }
+
+      List<String> matched = new ArrayList<>();
+      try (ResultSet rs = md.getTables(null, "V_", "KERNEL_ALL_LOAD", null)) {
+        while (rs.next()) {
+          matched.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME"));
+        }
+      }
+      assertEquals(List.of("vm.kernel.all.load"), matched);
+      List<String> valColumns = new ArrayList<>();
+      try (ResultSet rs = md.getColumns(null, "vm", "metrics", "VAL\\_%")) {
+        while (rs.next()) {
+          valColumns.add(rs.getString("COLUMN_NAME"));
+        }
+      }
+      assertEquals(List.of("val_text", "val_exact"), valColumns);
+    }
+  }
+
+  /** A read-only database's transactions: pools that turn auto-commit off keep working. */
+  @Test
+  void transactionsAreThoseOfAReadOnlyDatabase() throws Exception {
+    try (Connection c = Sql.connect(Sql.sample())) {
+      c.setAutoCommit(false);
+      assertEquals(180L, Sql.rows(c, "SELECT count(*) FROM \"kernel.all.load\"").get(0)[0]);
+      c.commit();
+      c.rollback();
+      assertTrue(c.getAutoCommit() && c.isReadOnly());
+    }
+  }
+
+  /** A property the driver does not take, or cannot use, is refused by name. */
+  @Test
+  void badConnectPropertiesAreRefusedByName() throws Exception {
+    String sample = "archives=" + Sql.sample();
+    Map<String, String> refusals = Map.of(
+        "archive=" + Sql.sample(), "unknown connection property 'archive'",
+        sample + ";timeZone=Mars/Olympus", "timeZone must be a time zone",
+        sample + ";caseSensitive=maybe", "caseSensitive must be true or false",
+        sample + ";servers_timeout=soon", "servers_timeout must be a positive whole number",
+        "archives=/no/such/archives", "archives: /no/such/archives does not exist");
+    for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+      java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.sql.SQLException.class,
+          () -> java.sql.DriverManager.getConnection("jdbc:pcp:" + refusal.getKey()).close());
+      assertTrue(e.getMessage().contains(refusal.getValue()), e.getMessage());
+    }
+  }
+
+  /** Damage inside an existing set does not fail the connection: a warning names it. */
+  @Test
+  void anUnreadableArchiveIsAWarning(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    for (String suffix : List.of(".meta", ".index", ".0")) {
+      java.nio.file.Files.copy(Path.of(Sql.sample() + suffix),
+          dir.resolve("sample-host" + suffix));
+    }
+    java.nio.file.Files.write(dir.resolve("broken.meta"), new byte[] {0, 0, 0, 7, 1, 2, 3});
+    try (Connection c = Sql.connect(dir)) {
+      assertEquals(180L, Sql.rows(c, "SELECT count(*) FROM vm.\"kernel.all.load\"")
+          .get(0)[0]);
+      java.sql.SQLWarning w = c.getWarnings();
+      assertTrue(w != null && w.getMessage().contains("broken.meta"), String.valueOf(w));
+      assertEquals(1, Sql.rows(c, "SELECT * FROM pcp.archive_errors").size());
+    }
+  }
 }

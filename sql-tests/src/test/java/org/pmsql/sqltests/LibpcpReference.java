@@ -181,7 +181,7 @@ final class LibpcpReference {
   }
 
   /** The oracle's dump as rows of the metrics table, with pmrep's rates for counters. */
-  private static final class Dump {
+  static final class Dump {
     String host;
     int version;
     final Map<String, String[]> descs = new LinkedHashMap<>();

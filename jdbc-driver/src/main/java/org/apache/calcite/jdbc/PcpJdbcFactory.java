@@ -1,12 +1,14 @@
 package org.apache.calcite.jdbc;
 
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Properties;
 import java.util.TimeZone;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaDatabaseMetaData;
@@ -17,7 +19,9 @@ import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
+import org.pmsql.jdbc.JdbcCatalog;
 import org.pmsql.jdbc.JdbcValues;
+import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.sql.PcpTypeSystem;
 
 /**
@@ -37,7 +41,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
   public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory,
       String url, Properties info, CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
     return new Connection((Driver) driver, factory, url, info, rootSchema,
-        typeFactory != null ? typeFactory : PcpTypeSystem.typeFactory());
+        typeFactory != null ? typeFactory : PcpTypeSystem.typeFactory(PcpDriver.federated(info)));
   }
 
   @Override
@@ -64,7 +68,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
   @Override
   public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement,
       Meta.Signature signature) {
-    return new AvaticaResultSetMetaData(statement, null, signature);
+    return new ResultSetMetaData(statement, signature);
   }
 
   @Override
@@ -75,6 +79,11 @@ public final class PcpJdbcFactory extends CalciteFactory {
         ((Connection) statement.getConnection()).sessionZone);
   }
 
+  /** Adds a warning to a jdbc:pcp: connection's chain (getWarnings). */
+  public static void warn(AvaticaConnection connection, String message) {
+    ((Connection) connection).warnings.add(new SQLWarning(message, "01000"));
+  }
+
   /**
    * Calcite holds a timestamp as milliseconds on a wall clock; pmsql's are UTC, so results,
    * parameters and CURRENT_TIMESTAMP are converted at UTC and stay instants whatever zone the
@@ -83,6 +92,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
    */
   static final class Connection extends CalciteConnectionImpl {
     final ZoneId sessionZone;
+    private final List<SQLWarning> warnings = new CopyOnWriteArrayList<>();
 
     Connection(Driver driver, AvaticaFactory factory, String url, Properties info,
         CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
@@ -94,6 +104,27 @@ public final class PcpJdbcFactory extends CalciteFactory {
     @Override
     public TimeZone getTimeZone() {
       return UTC;
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+      checkOpen();
+      SQLWarning first = null;
+      for (SQLWarning w : warnings) {
+        SQLWarning copy = new SQLWarning(w.getMessage(), w.getSQLState());
+        if (first == null) {
+          first = copy;
+        } else {
+          first.setNextWarning(copy);
+        }
+      }
+      return first;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+      checkOpen();
+      warnings.clear();
     }
 
     /** Every statement reads and commits nothing: a transaction has nothing to keep. */
@@ -127,6 +158,22 @@ public final class PcpJdbcFactory extends CalciteFactory {
     public boolean isReadOnly() throws SQLException {
       checkOpen();
       return true;
+    }
+  }
+
+  /**
+   * Display size as JDBC defines it (a timestamp's text is 23 long). Precision stays Calcite's:
+   * Avatica reads a timestamp's as its fractional digits, also on the far side of a server.
+   */
+  static final class ResultSetMetaData extends AvaticaResultSetMetaData {
+    ResultSetMetaData(AvaticaStatement statement, Meta.Signature signature) {
+      super(statement, null, signature);
+    }
+
+    @Override
+    public int getColumnDisplaySize(int column) throws SQLException {
+      Integer size = JdbcCatalog.columnSize(getColumnType(column), getPrecision(column));
+      return size == null ? 0 : size;
     }
   }
 
@@ -196,7 +243,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
     private final ZoneId sessionZone;
 
     ResultSet(AvaticaStatement statement, CalcitePrepare.CalciteSignature signature,
-        ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame,
+        java.sql.ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame,
         ZoneId sessionZone) throws SQLException {
       super(statement, signature, metaData, timeZone, firstFrame);
       this.sessionZone = sessionZone;
