@@ -1,5 +1,6 @@
 package org.pmsql.sql;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -7,9 +8,11 @@ import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.Types;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -28,6 +31,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * would wait for the end of an endless input. See {@link WindowAggregation}.
  */
 final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
+  private static final Method OVER =
+      Types.lookupMethod(WindowAggregation.class, "over", Enumerable.class);
+
   private final int windowKey;
   private final long hopSlideMillis;
   private final long hopSizeMillis;
@@ -112,7 +118,7 @@ final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
         JavaRowFormat.ARRAY, false);
     builder.add(Expressions.return_(null, Expressions.call(
-        implementor.stash(aggregation, WindowAggregation.class), "over", rows)));
+        implementor.stash(aggregation, WindowAggregation.class), OVER, rows)));
     return implementor.result(physType, builder.toBlock());
   }
 }

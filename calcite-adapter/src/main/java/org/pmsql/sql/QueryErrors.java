@@ -63,8 +63,14 @@ public final class QueryErrors {
           + deepest.getClass().getSimpleName()
           + (deepest.getMessage() == null ? "" : ": " + tidy(deepest.getMessage())) + ")";
     }
-    return deepest.getMessage() == null ? deepest.getClass().getSimpleName()
-        : tidy(deepest.getMessage());
+    if (deepest.getMessage() == null) {
+      return deepest.getClass().getSimpleName();
+    }
+    if (deepest.getMessage().startsWith("Failed to encode")) {
+      return tidy(deepest.getMessage()) + "; a literal holds ISO-8859-1 text only: give other"
+          + " text as a parameter (?)";
+    }
+    return tidy(deepest.getMessage());
   }
 
   private static boolean thrownByPmsql(Throwable t) {

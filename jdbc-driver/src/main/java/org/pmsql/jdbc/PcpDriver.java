@@ -67,6 +67,9 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     withDefaults.setProperty("quoting", "DOUBLE_QUOTE");
     withDefaults.setProperty("unquotedCasing", "UNCHANGED");
     withDefaults.setProperty("quotedCasing", "UNCHANGED");
+    // what BI tools and people used to PostgreSQL write: GROUP BY 1, GROUP BY an alias, !=,
+    // LIMIT n OFFSET m
+    withDefaults.setProperty("conformance", "LENIENT");
     if (info != null) {
       withDefaults.putAll(info);
     }
@@ -116,7 +119,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   }
 
   /** Whether a connection reads pmsql servers rather than local archives. */
-  public static boolean federated(Properties properties) {
+  private static boolean federated(Properties properties) {
     return ConnectProperties.SERVERS.get(properties) != null
         || ConnectProperties.DISCOVER.flag(properties);
   }

@@ -84,15 +84,14 @@ class BucketsTest {
           + "'kernel.all.load', 86400, TIMESTAMP '2018-01-01 13:00:00',"
           + " TIMESTAMP '2018-01-01 17:00:00', 'none', 'Australia/Melbourne'))");
       assertEquals(1, days.size());
-      assertEquals("2018-01-01 13:00:00.0", days.get(0)[0].toString());
+      assertEquals("2018-01-01T13:00:00Z", instant(days.get(0)[0]));
       // calendar buckets: 2018-01-01 was a Monday; New York's January began at 05:00 UTC
-      assertEquals("2018-01-01 00:00:00.0", Sql.rows(c, "SELECT DISTINCT bucket FROM"
+      assertEquals("2018-01-01T00:00:00Z", instant(Sql.rows(c, "SELECT DISTINCT bucket FROM"
           + " TABLE(bozo.buckets('kernel.all.load', '1 week', TIMESTAMP '2018-01-01 13:00:00',"
-          + " TIMESTAMP '2018-01-01 17:00:00', 'none'))").get(0)[0].toString());
-      assertEquals("2018-01-01 05:00:00.0", Sql.rows(c, "SELECT DISTINCT bucket FROM"
+          + " TIMESTAMP '2018-01-01 17:00:00', 'none'))").get(0)[0]));
+      assertEquals("2018-01-01T05:00:00Z", instant(Sql.rows(c, "SELECT DISTINCT bucket FROM"
           + " TABLE(bozo.buckets('kernel.all.load', '1 month', TIMESTAMP '2018-01-01 13:00:00',"
-          + " TIMESTAMP '2018-01-01 17:00:00', 'none', 'America/New_York'))").get(0)[0]
-          .toString());
+          + " TIMESTAMP '2018-01-01 17:00:00', 'none', 'America/New_York'))").get(0)[0]));
       // India is UTC+05:30: its hours start at half past in UTC
       for (Object[] row : Sql.rows(c, "SELECT DISTINCT EXTRACT(MINUTE FROM bucket) FROM"
           + " TABLE(bozo.buckets('kernel.all.load', 3600, TIMESTAMP '2018-01-01 13:00:00',"
@@ -100,5 +99,10 @@ class BucketsTest {
         assertEquals(30L, ((Number) row[0]).longValue());
       }
     }
+  }
+
+  /** A timestamp value as the instant it is (its own toString is on the JVM's zone). */
+  private static String instant(Object timestamp) {
+    return ((java.sql.Timestamp) timestamp).toInstant().toString();
   }
 }

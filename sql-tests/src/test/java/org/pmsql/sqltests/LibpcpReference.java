@@ -245,7 +245,8 @@ final class LibpcpReference {
     private static Object[] row(long ns, String[] desc, String[] v, PmrepRates rates) {
       String metric = desc[6].split(",")[0];
       boolean singular = desc[3].equals(SINGULAR);
-      String instance = singular ? null : unescape(v[2]);
+      // "?": libpcp has no name for the instance at that time, which pmsql shows as null
+      String instance = singular || v[2].equals("?") ? null : unescape(v[2]);
       String value = v[3];
       Double val = null;
       String text = null;

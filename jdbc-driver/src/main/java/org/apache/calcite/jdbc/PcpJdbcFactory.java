@@ -21,7 +21,6 @@ import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 import org.pmsql.jdbc.JdbcCatalog;
 import org.pmsql.jdbc.JdbcValues;
-import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.sql.PcpTypeSystem;
 
 /**
@@ -41,7 +40,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
   public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory,
       String url, Properties info, CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
     return new Connection((Driver) driver, factory, url, info, rootSchema,
-        typeFactory != null ? typeFactory : PcpTypeSystem.typeFactory(PcpDriver.federated(info)));
+        typeFactory != null ? typeFactory : new JavaTypeFactoryImpl(PcpTypeSystem.INSTANCE));
   }
 
   @Override
