@@ -4,7 +4,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +36,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.pmsql.archive.DaemonThreads;
 import org.pmsql.jdbc.ConnectProperties;
+import org.pmsql.jdbc.PcpRemoteDriver;
 import org.pmsql.sql.PcpSchemas;
 
 /**
@@ -41,7 +45,8 @@ import org.pmsql.sql.PcpSchemas;
  * <li>the server's connection settings are pinned: Avatica merges a client's connection
  *     properties into the server's and lets them win, which would let any client choose what
  *     the server reads ({@code archives}, {@code model}, {@code schemaFactory}); only
- *     {@link AutoLog#PROPERTY} is read, and it chooses nothing of the server's;
+ *     {@link AutoLog#PROPERTY} and a jdbc:pcp:remote: client's session zone are read, and
+ *     neither chooses anything of the server's;
  * <li>a connection belongs to the user who opened it, and each user may keep only so many
  *     statements with open results;
  * <li>a query runs at most the statement timeout, and no frame holds more than a set number
@@ -153,7 +158,19 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> clientProperties) {
     Integer autoLog = AutoLog.interval(clientProperties);
-    super.openConnection(ch, servedNow());
+    Map<String, String> settings = new HashMap<>(servedNow());
+    String zone = clientProperties == null ? null
+        : clientProperties.get(PcpRemoteDriver.SESSION_ZONE);
+    if (zone != null) {
+      // the one setting a client chooses: how its zone-less date-times are read
+      try {
+        settings.put("timeZone", ZoneId.of(zone.strip()).getId());
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException("connection property timeZone must be a time zone,"
+            + " not '" + zone + "'");
+      }
+    }
+    super.openConnection(ch, settings);
     Caller caller = ServingHandler.caller();
     connectionUsers.put(ch.id, caller.user());
     if (autoLog != null && logRequests != null) {
@@ -163,6 +180,7 @@ final class ServerMeta extends JdbcMeta {
       SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
           .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
       catalog.add(ServerStatusTable.NAME, new ServerStatusTable(this::counts));
+      catalog.add(FunctionsTable.NAME, FunctionsTable.of(getConnection(ch.id)));
       if (logRequests != null) {
         catalog.add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
       }

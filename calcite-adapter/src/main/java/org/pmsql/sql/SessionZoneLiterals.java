@@ -1,5 +1,7 @@
 package org.pmsql.sql;
 
+import com.google.common.collect.Range;
+import com.google.common.collect.TreeRangeSet;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -20,6 +22,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.tools.Program;
+import org.apache.calcite.util.Sarg;
 import org.apache.calcite.util.TimestampString;
 
 /**
@@ -64,13 +67,58 @@ final class SessionZoneLiterals implements Program {
 
     @Override
     public RexNode visitLiteral(RexLiteral literal) {
-      if (utc || literal.getTypeName() != SqlTypeName.TIMESTAMP || literal.isNull()) {
+      if (utc || literal.isNull()) {
         return literal;
       }
-      TimestampString wallClock = literal.getValueAs(TimestampString.class);
-      long millis = LocalDateTime.parse(wallClock.toString().replace(' ', 'T'))
+      if (literal.getTypeName() == SqlTypeName.TIMESTAMP) {
+        return instant(instantOf(literal.getValueAs(TimestampString.class)), literal);
+      }
+      if (literal.getTypeName() == SqlTypeName.SARG
+          && literal.getValueAs(Sarg.class) instanceof Sarg<?> sarg && holdsTimes(sarg)) {
+        // BETWEEN, IN and ranges of timestamps, gathered into one search argument
+        @SuppressWarnings("unchecked")
+        Sarg<TimestampString> times = (Sarg<TimestampString>) sarg;
+        TreeRangeSet<TimestampString> moved = TreeRangeSet.create();
+        for (Range<TimestampString> r : times.rangeSet.asRanges()) {
+          moved.add(moved(r));
+        }
+        return rex.makeSearchArgumentLiteral(Sarg.of(times.nullAs, moved), literal.getType());
+      }
+      return literal;
+    }
+
+    private static boolean holdsTimes(Sarg<?> sarg) {
+      if (sarg.rangeSet.isEmpty()) {
+        return false;
+      }
+      Range<?> span = sarg.rangeSet.span();
+      Object endpoint = span.hasLowerBound() ? span.lowerEndpoint()
+          : span.hasUpperBound() ? span.upperEndpoint() : null;
+      return endpoint instanceof TimestampString;
+    }
+
+    private Range<TimestampString> moved(Range<TimestampString> range) {
+      if (range.hasLowerBound() && range.hasUpperBound()) {
+        return Range.range(shifted(range.lowerEndpoint()), range.lowerBoundType(),
+            shifted(range.upperEndpoint()), range.upperBoundType());
+      }
+      if (range.hasLowerBound()) {
+        return Range.downTo(shifted(range.lowerEndpoint()), range.lowerBoundType());
+      }
+      if (range.hasUpperBound()) {
+        return Range.upTo(shifted(range.upperEndpoint()), range.upperBoundType());
+      }
+      return range;
+    }
+
+    private TimestampString shifted(TimestampString wallClock) {
+      return TimestampString.fromMillisSinceEpoch(instantOf(wallClock));
+    }
+
+    /** The instant a wall-clock time of the session zone names. */
+    private long instantOf(TimestampString wallClock) {
+      return LocalDateTime.parse(wallClock.toString().replace(' ', 'T'))
           .atZone(zone).toInstant().toEpochMilli();
-      return instant(millis, literal);
     }
 
     @Override

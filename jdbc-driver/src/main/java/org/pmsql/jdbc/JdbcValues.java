@@ -2,6 +2,7 @@ package org.pmsql.jdbc;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
@@ -23,6 +24,39 @@ import org.pmsql.sql.TimestampText;
  */
 public final class JdbcValues {
   private JdbcValues() {}
+
+  /** The session zone a timeZone property names; UTC when it names none. */
+  public static ZoneId sessionZone(String timeZone) {
+    return timeZone == null ? ZoneId.of("UTC") : ZoneId.of(timeZone);
+  }
+
+  public static boolean isTimestamp(int sqlType) {
+    return sqlType == Types.TIMESTAMP || sqlType == Types.TIMESTAMP_WITH_TIMEZONE;
+  }
+
+  /** getColumnDisplaySize as JDBC defines it ({@link JdbcCatalog#columnSize}). */
+  public static int displaySize(int sqlType, int precision) {
+    Integer size = JdbcCatalog.columnSize(sqlType, precision);
+    return size == null ? 0 : size;
+  }
+
+  /**
+   * Sets parameter {@code index} of {@code statement} to the instant {@code x} names and says
+   * so, or leaves it and says not: java.time values and Dates always, text where the target
+   * or the parameter is a timestamp.
+   */
+  public static boolean setInstant(PreparedStatement statement, int index, Object x,
+      ZoneId zone, boolean timestampTarget) throws SQLException {
+    boolean wanted = timestampTarget
+        || x instanceof String && isTimestamp(statement.getParameterMetaData()
+            .getParameterType(index));
+    Timestamp instant = x == null ? null : instant(x, zone, wanted);
+    if (instant == null) {
+      return false;
+    }
+    statement.setTimestamp(index, instant);
+    return true;
+  }
 
   /**
    * The instant a parameter value names, or null when it is none: a java.time date-time or a

@@ -33,6 +33,10 @@ import org.pmsql.sql.PcpSchemas;
 public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   public static final String PREFIX = "jdbc:pcp:";
 
+  /** The driver's and the database's name and version, alike for local and remote. */
+  static final DriverVersion VERSION =
+      new DriverVersion("pmsql JDBC driver", "0.1.0", "pmsql", "0.1.0", true, 0, 1, 0, 1);
+
   static {
     // Generated code is cached across statements, so a repeated query does not pay for
     // compiling it again (Calcite keeps none by default).
@@ -53,7 +57,13 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
 
   @Override
   protected DriverVersion createDriverVersion() {
-    return new DriverVersion("pmsql JDBC driver", "0.1.0", "pmsql", "0.1.0", true, 0, 1, 0, 1);
+    return VERSION;
+  }
+
+  /** jdbc:pcp:remote: URLs are the remote driver's. */
+  @Override
+  public boolean acceptsURL(String url) throws SQLException {
+    return super.acceptsURL(url) && !url.startsWith(PcpRemoteDriver.PREFIX);
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.ServeProcess;
 
 /**
  * DNS-SD end to end: two {@code ./pmsql serve --advertise} processes, each with a host of its

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,6 +187,9 @@ final class LibpcpReference {
     int version;
     final Map<String, String[]> descs = new LinkedHashMap<>();
     final List<Object[]> rows = new ArrayList<>();
+    /** Metric and instance names met before, each held once however many values carry it. */
+    private final Map<String, String> metricNames = new HashMap<>();
+    private final Map<String, String> instanceNames = new HashMap<>();
 
     List<String> metricNames() {
       return descs.values().stream().map(d -> d[6].split(",")[0]).sorted().toList();
@@ -197,35 +201,38 @@ final class LibpcpReference {
         PcpTools.Result r = PcpTools.run(300, out, PcpTools.oracle().toString(), "dump",
             archive.toString());
         assertEquals(0, r.exitCode(), r.output());
-        List<String> lines;
-        try (BufferedReader reader = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
-          lines = reader.lines().toList();
-        }
+        // read twice, descriptors then values, rather than held whole: a large archive's
+        // dump is millions of lines
         Dump dump = new Dump();
-        lines.stream().map(l -> l.split(" ")).forEach(f -> {
-          if (f[0].equals("L")) {
-            dump.host = unescape(f[1]);
-            dump.version = Integer.parseInt(f[2]);
-          } else if (f[0].equals("D")) {
-            dump.descs.put(f[1], f);
-          }
-        });
+        try (BufferedReader reader = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
+          reader.lines().filter(l -> l.startsWith("L ") || l.startsWith("D "))
+              .map(l -> l.split(" ")).forEach(f -> {
+                if (f[0].equals("L")) {
+                  dump.host = unescape(f[1]);
+                  dump.version = Integer.parseInt(f[2]);
+                } else {
+                  dump.descs.put(f[1], f);
+                }
+              });
+        }
         List<String> counters = dump.descs.values().stream()
             .filter(d -> !d[4].equals("?") && Integer.parseInt(d[4]) == SEM_COUNTER)
             .map(d -> d[6].split(",")[0]).toList();
         PmrepRates rates = counters.isEmpty() || !withRates ? null
             : PmrepRates.of(archive, counters);
-        dump.addValues(lines, rates);
+        try (BufferedReader reader = Files.newBufferedReader(out, StandardCharsets.ISO_8859_1)) {
+          dump.addValues(reader, rates);
+        }
         return dump;
       } finally {
         Files.deleteIfExists(out);
       }
     }
 
-    private void addValues(List<String> lines, PmrepRates rates) {
+    private void addValues(BufferedReader lines, PmrepRates rates) throws IOException {
       long ns = 0;
       String[] desc = null;
-      for (String line : lines) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         String[] f = line.split(" ");
         switch (f[0]) {
           case "R" -> {
@@ -242,11 +249,12 @@ final class LibpcpReference {
       }
     }
 
-    private static Object[] row(long ns, String[] desc, String[] v, PmrepRates rates) {
-      String metric = desc[6].split(",")[0];
+    private Object[] row(long ns, String[] desc, String[] v, PmrepRates rates) {
+      String metric = metricNames.computeIfAbsent(desc[6], n -> n.split(",")[0]);
       boolean singular = desc[3].equals(SINGULAR);
       // "?": libpcp has no name for the instance at that time, which pmsql shows as null
-      String instance = singular || v[2].equals("?") ? null : unescape(v[2]);
+      String instance = singular || v[2].equals("?") ? null
+          : instanceNames.computeIfAbsent(v[2], LibpcpReference::unescape);
       String value = v[3];
       Double val = null;
       String text = null;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.ServeProcess;
 import org.pmsql.archive.Pmlogger;
 
 /**

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.PcpTools;
+import org.pmsql.archive.ServeProcess;
 
 /**
  * {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol, and

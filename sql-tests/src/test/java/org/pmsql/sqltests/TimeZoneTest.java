@@ -87,6 +87,14 @@ class TimeZoneTest {
       assertEquals(after, count(ny, "ts > TIMESTAMP '" + wallClock(cut, NEW_YORK) + "'"));
       // what Spark sends: a Timestamp's text in its session zone
       assertEquals(after, count(ny, "ts > '" + Timestamp.from(cut) + "'"));
+      // a range of text, as Spark partitions by time: gathered into one search argument
+      long inRange = count(libpcp, "ts_ns >= " + cut.toEpochMilli() * 1_000_000L
+          + " AND ts_ns < " + cut.plusSeconds(3600).toEpochMilli() * 1_000_000L);
+      assertTrue(inRange > 0);
+      assertEquals(inRange, count(ny, "\"ts\" >= '" + wallClock(cut, NEW_YORK) + "' AND \"ts\" < '"
+          + wallClock(cut.plusSeconds(3600), NEW_YORK) + "'"));
+      assertEquals(inRange, count(ny, "ts >= TIMESTAMP '" + wallClock(cut, NEW_YORK)
+          + "' AND ts < TIMESTAMP '" + wallClock(cut.plusSeconds(3600), NEW_YORK) + "'"));
       assertEquals(after, count(ny, "ts > TIMESTAMP '" + wallClock(cut.plusSeconds(60), NEW_YORK)
           + "' - INTERVAL '1' MINUTE"));
       for (Connection c : List.of(utc, ny)) {

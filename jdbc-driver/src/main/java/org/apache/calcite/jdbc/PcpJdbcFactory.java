@@ -1,13 +1,13 @@
 package org.apache.calcite.jdbc;
 
+import java.lang.reflect.Field;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Properties;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -19,7 +19,8 @@ import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
-import org.pmsql.jdbc.JdbcCatalog;
+import org.apache.calcite.server.CalciteServer;
+import org.pmsql.jdbc.JdbcErrors;
 import org.pmsql.jdbc.JdbcValues;
 import org.pmsql.sql.PcpTypeSystem;
 
@@ -96,13 +97,39 @@ public final class PcpJdbcFactory extends CalciteFactory {
     Connection(Driver driver, AvaticaFactory factory, String url, Properties info,
         CalciteSchema rootSchema, JavaTypeFactory typeFactory) {
       super(driver, factory, url, info, rootSchema, typeFactory);
-      String zone = config().timeZone();
-      this.sessionZone = zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
+      this.sessionZone = JdbcValues.sessionZone(config().timeZone());
+      threadSafeStatements(server);
+    }
+
+    /**
+     * Calcite keeps a connection's statements in a HashMap, which tools that read metadata on
+     * one connection from several threads (SchemaCrawler) corrupt: its lookups then fail with
+     * an AssertionError. The map, a final field of a private class, is replaced once by a
+     * concurrent one; nothing else of Calcite is touched.
+     */
+    private static void threadSafeStatements(CalciteServer server) {
+      try {
+        Field statements = server.getClass().getDeclaredField("statementMap");
+        statements.setAccessible(true);
+        statements.set(server, new ConcurrentHashMap<>());
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new IllegalStateException("this Calcite keeps its statements otherwise: " + e, e);
+      }
     }
 
     @Override
     public TimeZone getTimeZone() {
       return UTC;
+    }
+
+    @Override
+    public CalcitePreparedStatement prepareStatement(String sql, int type, int concurrency,
+        int holdability) throws SQLException {
+      try {
+        return super.prepareStatement(sql, type, concurrency, holdability);
+      } catch (SQLException e) {
+        throw JdbcErrors.preparing(e);
+      }
     }
 
     @Override
@@ -171,8 +198,7 @@ public final class PcpJdbcFactory extends CalciteFactory {
 
     @Override
     public int getColumnDisplaySize(int column) throws SQLException {
-      Integer size = JdbcCatalog.columnSize(getColumnType(column), getPrecision(column));
-      return size == null ? 0 : size;
+      return JdbcValues.displaySize(getColumnType(column), getPrecision(column));
     }
   }
 
@@ -200,38 +226,24 @@ public final class PcpJdbcFactory extends CalciteFactory {
       this.sessionZone = connection.sessionZone;
     }
 
-    private boolean isTimestamp(int parameterIndex) {
-      int type = getSignature().parameters.get(parameterIndex - 1).parameterType;
-      return type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE;
-    }
-
     @Override
     public void setObject(int parameterIndex, Object x) throws SQLException {
-      Timestamp instant = JdbcValues.instant(x, sessionZone, isTimestamp(parameterIndex));
-      if (instant != null) {
-        setTimestamp(parameterIndex, instant);
-      } else {
+      if (!JdbcValues.setInstant(this, parameterIndex, x, sessionZone, false)) {
         super.setObject(parameterIndex, x);
       }
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
-      boolean timestamp = targetSqlType == Types.TIMESTAMP
-          || targetSqlType == Types.TIMESTAMP_WITH_TIMEZONE;
-      Timestamp instant = JdbcValues.instant(x, sessionZone, timestamp);
-      if (instant != null) {
-        setTimestamp(parameterIndex, instant);
-      } else {
+      if (!JdbcValues.setInstant(this, parameterIndex, x, sessionZone,
+          JdbcValues.isTimestamp(targetSqlType))) {
         super.setObject(parameterIndex, x, targetSqlType);
       }
     }
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
-      if (x != null && isTimestamp(parameterIndex)) {
-        setTimestamp(parameterIndex, JdbcValues.instant(x, sessionZone, true));
-      } else {
+      if (!JdbcValues.setInstant(this, parameterIndex, x, sessionZone, false)) {
         super.setString(parameterIndex, x);
       }
     }

@@ -66,6 +66,20 @@ public final class PcpMeta extends CalciteMetaImpl {
     return new PcpMeta((CalciteConnectionImpl) connection);
   }
 
+  /**
+   * Statements are numbered and registered one at a time: Calcite does neither safely, and
+   * tools such as SchemaCrawler read metadata on one connection from several threads.
+   */
+  @Override
+  public synchronized StatementHandle createStatement(ConnectionHandle ch) {
+    return super.createStatement(ch);
+  }
+
+  @Override
+  public synchronized void closeStatement(StatementHandle h) {
+    super.closeStatement(h);
+  }
+
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
     try {

@@ -1,4 +1,4 @@
-package org.pmsql.sqltests;
+package org.pmsql.archive;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,10 +7,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.pmsql.archive.PcpTools;
 
-/** {@code ./pmsql serve} run as a user runs it, on a free loopback port, until closed. */
-final class ServeProcess implements AutoCloseable {
+/**
+ * {@code ./pmsql serve} run as a user runs it, on a free loopback port, until closed (for the
+ * SQL and client tests; it lives here beside {@link PcpTools}, which both share).
+ */
+public final class ServeProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final String banner;
@@ -25,13 +27,13 @@ final class ServeProcess implements AutoCloseable {
    * Starts {@code ./pmsql serve --port P ARGS} and waits for it to listen; what it prints goes
    * to {@code output} (a pipe nobody reads would stop the server once full).
    */
-  static ServeProcess start(String javaOptions, String args, Path output)
+  public static ServeProcess start(String javaOptions, String args, Path output)
       throws IOException, InterruptedException {
     return start("", javaOptions, args, output);
   }
 
   /** The same, run through {@code prefix} (such as {@code ip netns exec NS}). */
-  static ServeProcess start(String prefix, String javaOptions, String args, Path output)
+  public static ServeProcess start(String prefix, String javaOptions, String args, Path output)
       throws IOException, InterruptedException {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
@@ -55,16 +57,16 @@ final class ServeProcess implements AutoCloseable {
     throw new AssertionError("pmsql serve did not start: " + Files.readString(output));
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** What the server printed up to listening. */
-  String banner() {
+  public String banner() {
     return banner;
   }
 
-  String url() {
+  public String url() {
     return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf";
   }
 
