@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.Label;
 import org.pmsql.archive.format.MetricDesc;
@@ -90,7 +91,9 @@ public final class Archive {
   /**
    * Opens an archive, or returns the one this process opened before if none of its files has
    * changed (same names, sizes, modification times and inodes): a server opens the same
-   * archives for every connection. With a catalog, an archive it describes is not read.
+   * archives for every connection. With a catalog, an archive it describes is not read. The
+   * archives kept are bounded ({@link #REMEMBERED}): a server over a fleet's years of archives
+   * would otherwise hold every one it ever opened.
    */
   public static Archive reuse(ArchiveFiles files, ArchiveCatalog catalog) throws IOException {
     Archive known = OPENED.get(files.base());
@@ -102,7 +105,15 @@ public final class Archive {
     return archive;
   }
 
-  private static final Map<Path, Archive> OPENED = new ConcurrentHashMap<>();
+  /** How many archives a process keeps for reuse, the least recently used forgotten first. */
+  private static final int REMEMBERED = 10_000;
+  private static final Map<Path, Archive> OPENED = Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Archive> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
 
   /** Every file of an archive carries the same label but for its volume number. */
   private static void checkCompanionLabel(Path file, Label archive, int volume)

@@ -95,6 +95,7 @@ public final class PcpTools {
     Path capture = outputFile != null ? outputFile : Files.createTempFile("pmsql-run", ".out");
     pb.redirectOutput(capture.toFile());
     pb.environment().put("PATH", "/usr/bin:/bin:/usr/lib/pcp/bin:" + System.getenv("PATH"));
+    keepOutOfHome(pb);
     Process p = pb.start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -106,6 +107,23 @@ public final class PcpTools {
       Files.deleteIfExists(capture);
     }
     return new Result(p.exitValue(), output);
+  }
+
+  /**
+   * The directory tests use as the user's home: a pmsql a test starts keeps its catalog, shell
+   * history and requested logs there, never in the home of whoever runs the tests.
+   */
+  public static Path testHome() {
+    return Path.of("target", "home").toAbsolutePath();
+  }
+
+  /** Has the processes {@code builder} starts (pmsql among them) use {@link #testHome}. */
+  public static void keepOutOfHome(ProcessBuilder builder) {
+    String home = testHome().toString();
+    builder.environment().put("XDG_CACHE_HOME", home + "/.cache");
+    builder.environment().remove("PMSQL_CATALOG");
+    String options = builder.environment().getOrDefault("PMSQL_JAVA_OPTS", "");
+    builder.environment().put("PMSQL_JAVA_OPTS", ("-Duser.home=" + home + " " + options).strip());
   }
 
   public static List<String> command(Path tool, Object... args) {

@@ -44,6 +44,7 @@ public final class ServeProcess implements AutoCloseable {
         .directory(PcpTools.repositoryRoot().toFile()).redirectErrorStream(true)
         .redirectOutput(output.toFile());
     builder.environment().put("PMSQL_JAVA_OPTS", javaOptions);
+    PcpTools.keepOutOfHome(builder);
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300); // may build the jar
     while (process.isAlive() && System.nanoTime() < deadline) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -14,6 +15,7 @@ import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.pmsql.sql.SqlRules;
 
 /**
  * The connection property {@code log_missing_ms}: a SELECT STREAM on a host's
@@ -53,9 +55,12 @@ final class AutoLog {
   static SQLException request(String sql, CalciteConnection connection, Caller caller,
       LogRequests requests, int intervalMillis) {
     for (List<String> name : liveTables(sql)) {
-      String host = name.get(0);
+      // a host is named as its schema, whatever case the query wrote it in
+      CalciteSchema named = CalciteSchema.from(connection.getRootSchema())
+          .getSubSchema(name.get(0), false);
+      String host = named == null ? name.get(0) : named.getName();
       String metric = name.get(1).substring("live:".length());
-      SchemaPlus schema = connection.getRootSchema().getSubSchema(host);
+      SchemaPlus schema = named == null ? null : named.plus();
       if (schema != null && schema.getTable(name.get(1)) != null) {
         continue;
       }
@@ -77,8 +82,7 @@ final class AutoLog {
   private static List<List<String>> liveTables(String sql) {
     List<List<String>> names = new ArrayList<>();
     try {
-      SqlNode node = SqlParser.create(sql, SqlParser.config().withCaseSensitive(false))
-          .parseStmt();
+      SqlNode node = SqlParser.create(sql, SqlRules.parser()).parseStmt();
       collect(node instanceof SqlOrderBy o ? o.query : node, names);
     } catch (SqlParseException e) {
       // the statement's own execution reports it

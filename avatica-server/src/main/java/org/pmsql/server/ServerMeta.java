@@ -38,6 +38,7 @@ import org.pmsql.archive.DaemonThreads;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpRemoteDriver;
 import org.pmsql.sql.PcpSchemas;
+import org.pmsql.sql.SqlRules;
 
 /**
  * Avatica's JDBC-backed Meta as pmsql serves it:
@@ -491,7 +492,7 @@ final class ServerMeta extends JdbcMeta {
   /** Whether the statement is a SELECT STREAM; text that does not parse is not. */
   static boolean isStream(String sql) {
     try {
-      SqlNode node = SqlParser.create(sql).parseStmt();
+      SqlNode node = SqlParser.create(sql, SqlRules.parser()).parseStmt();
       if (node instanceof SqlOrderBy orderBy) {
         node = orderBy.query;
       }

@@ -41,7 +41,9 @@ class RemoteServerTest {
       "SELECT metric, count(*) AS n, sum(val) AS total FROM vm.metrics GROUP BY metric"
           + " ORDER BY metric",
       "SELECT ts, instance, val, rate FROM vm.\"kernel.percpu.cpu.user\" ORDER BY ts, instance",
-      "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts");
+      "SELECT host, first_ts, last_ts, archive_count FROM pcp.hosts",
+      // labels were a MAP no remote client could read ("Unhandled type in Frame: TreeMap")
+      "SELECT metric, inst, labels FROM vm.metric_labels ORDER BY metric, inst");
 
   @TempDir Path dir;
 
@@ -98,6 +100,22 @@ class RemoteServerTest {
           assertEquals(want, rows(s.executeQuery(sql.replace("?", "0"))),
               "statement, fetch size " + fetchSize);
         }
+      }
+    }
+  }
+
+  /** A failed query reaches the client as one line, without Avatica's causal chain. */
+  @Test
+  void remoteErrorsAreOneLine() throws Exception {
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server))) {
+      for (String bad : List.of("SELECT nope FROM vm.metrics", "SELECT 1/0",
+          "SELECT * FROM vm.metrics WHERE ts > 'noon'")) {
+        SQLException e = assertThrows(SQLException.class,
+            () -> remote.createStatement().executeQuery(bad));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(!e.getMessage().contains("Exception:") && !e.getMessage().contains(" -> "),
+            e.getMessage());
       }
     }
   }

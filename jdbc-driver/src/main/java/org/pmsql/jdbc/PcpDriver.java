@@ -22,6 +22,7 @@ import org.pmsql.archive.ArchiveCatalog;
 import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import org.pmsql.sql.PcpSchemas;
+import org.pmsql.sql.SqlRules;
 
 /**
  * The {@code jdbc:pcp:} driver: {@code jdbc:pcp:archives=PATH[,PATH...]} plus Calcite-style
@@ -73,13 +74,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     }
     Properties withDefaults = new Properties();
     withDefaults.setProperty("timeZone", "UTC");
-    withDefaults.setProperty("caseSensitive", "false");
-    withDefaults.setProperty("quoting", "DOUBLE_QUOTE");
-    withDefaults.setProperty("unquotedCasing", "UNCHANGED");
-    withDefaults.setProperty("quotedCasing", "UNCHANGED");
-    // what BI tools and people used to PostgreSQL write: GROUP BY 1, GROUP BY an alias, !=,
-    // LIMIT n OFFSET m
-    withDefaults.setProperty("conformance", "LENIENT");
+    withDefaults.putAll(SqlRules.connectionDefaults());
     if (info != null) {
       withDefaults.putAll(info);
     }

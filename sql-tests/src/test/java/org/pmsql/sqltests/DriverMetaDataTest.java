@@ -132,6 +132,17 @@ class DriverMetaDataTest {
         "SELECT count(*) AS n FROM vm.\"kernel.all.load\"");
     assertEquals(0, r.exitCode(), r.output());
     assertEquals("n\n180\n", r.output());
+    // it shares classpaths with Spark and BI tools: what it bundles is relocated, and it
+    // binds no one's logging
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      List<String> unrelocated = zip.stream().map(java.util.zip.ZipEntry::getName)
+          .filter(n -> n.endsWith(".class"))
+          .filter(n -> List.of("com/google/common/", "com/google/protobuf/", "com/fasterxml/",
+              "org/apache/commons/", "org/apache/hc/", "org/codehaus/", "org/slf4j/", "org/jline/",
+              "picocli/", "io/airlift/").stream().anyMatch(n::startsWith))
+          .limit(5).toList();
+      assertEquals(List.of(), unrelocated);
+    }
   }
 
   /**

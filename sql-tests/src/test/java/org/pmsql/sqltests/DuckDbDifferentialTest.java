@@ -99,30 +99,8 @@ class DuckDbDifferentialTest {
             (int) (Math.floorMod(ns, 1_000_000_000L) / 1_000_000 * 1_000_000), ZoneOffset.UTC));
         append.append(ns);
         append.append((String) r[2]);
-        if (r[3] == null) {
-          append.appendNull();
-        } else {
-          append.append((Integer) r[3]);
-        }
-        if (r[4] == null) {
-          append.appendNull();
-        } else {
-          append.append((String) r[4]);
-        }
-        if (r[5] == null) {
-          append.appendNull();
-        } else {
-          append.append((Double) r[5]);
-        }
-        if (r[6] == null) {
-          append.appendNull();
-        } else {
-          append.append((String) r[6]);
-        }
-        if (r[7] == null) {
-          append.appendNull();
-        } else {
-          append.append((BigDecimal) r[7]);
+        for (int column = 3; column <= 7; column++) {
+          appendNullable(append, r[column]);
         }
         append.endRow();
       }
@@ -160,6 +138,20 @@ class DuckDbDifferentialTest {
     }
     return new Domain(List.copyOf(metrics), List.copyOf(strings), List.copyOf(instances),
         List.copyOf(times), List.copyOf(values), List.copyOf(multi), dump.rows.size());
+  }
+
+  private static void appendNullable(DuckDBAppender append, Object value) throws SQLException {
+    if (value == null) {
+      append.appendNull();
+    } else if (value instanceof Integer i) {
+      append.append(i);
+    } else if (value instanceof Double d) {
+      append.append(d);
+    } else if (value instanceof BigDecimal b) {
+      append.append(b);
+    } else {
+      append.append((String) value);
+    }
   }
 
   /** One query in each dialect; {@code ordered}: its ORDER BY fixes the order of its rows. */

@@ -39,6 +39,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.PcpTools;
 import org.pmsql.sql.PcpTypeSystem;
+import org.pmsql.sql.SqlRules;
 
 /**
  * libpcp's reading of one archive served as SQL in pmsql's table shapes, so that a script's
@@ -66,10 +67,7 @@ final class LibpcpReference {
   static Connection connect(Path archive, boolean rates) throws Exception {
     Properties props = new Properties();
     props.setProperty("timeZone", "UTC");
-    props.setProperty("caseSensitive", "false");
-    props.setProperty("quoting", "DOUBLE_QUOTE");
-    props.setProperty("unquotedCasing", "UNCHANGED");
-    props.setProperty("quotedCasing", "UNCHANGED");
+    props.putAll(SqlRules.connectionDefaults());
     props.setProperty("typeSystem", PcpTypeSystem.class.getName() + "#INSTANCE");
     Connection connection = DriverManager.getConnection("jdbc:calcite:", props);
     SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
