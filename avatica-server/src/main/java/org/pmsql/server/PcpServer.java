@@ -1,6 +1,5 @@
 package org.pmsql.server;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

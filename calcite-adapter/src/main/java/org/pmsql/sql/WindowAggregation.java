@@ -3,7 +3,6 @@ package org.pmsql.sql;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -129,6 +129,9 @@ class ToolsTest {
 
   @Test
   void schemaCrawlerCrawlsAHost() throws Exception {
+    // SchemaCrawler reports every step at INFO through java.util.logging
+    java.util.logging.Logger.getLogger("schemacrawler").setLevel(java.util.logging.Level.WARNING);
+    java.util.logging.Logger.getLogger("us.fatehi").setLevel(java.util.logging.Level.WARNING);
     try (Connection c = DriverManager.getConnection(URL)) {
       // SchemaCrawler crawls tables and views, not streams (the live tables)
       List<String> tables = new ArrayList<>();
