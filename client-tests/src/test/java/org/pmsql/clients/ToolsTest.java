@@ -41,6 +41,10 @@ import us.fatehi.utility.datasource.DatabaseConnectionSources;
 class ToolsTest {
   private static final Path ARCHIVE = PcpTools.CORPUS.resolve("20180102");
   private static final String URL = "jdbc:pcp:archives=" + ARCHIVE;
+  /** SchemaCrawler reports every step at INFO through java.util.logging; held, so they stay. */
+  private static final List<java.util.logging.Logger> QUIET = List.of(
+      java.util.logging.Logger.getLogger("schemacrawler"),
+      java.util.logging.Logger.getLogger("us.fatehi"));
 
   @Test
   void hikariPoolWithoutAutoCommit() throws Exception {
@@ -129,9 +133,7 @@ class ToolsTest {
 
   @Test
   void schemaCrawlerCrawlsAHost() throws Exception {
-    // SchemaCrawler reports every step at INFO through java.util.logging
-    java.util.logging.Logger.getLogger("schemacrawler").setLevel(java.util.logging.Level.WARNING);
-    java.util.logging.Logger.getLogger("us.fatehi").setLevel(java.util.logging.Level.WARNING);
+    QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
     try (Connection c = DriverManager.getConnection(URL)) {
       // SchemaCrawler crawls tables and views, not streams (the live tables)
       List<String> tables = new ArrayList<>();
