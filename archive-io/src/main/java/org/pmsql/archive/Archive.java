@@ -49,7 +49,8 @@ public final class Archive {
     return open(ArchiveFiles.find(ArchiveFiles.baseOf(path)));
   }
 
-  static Archive open(ArchiveFiles files) throws IOException {
+  /** Opens the archive these files make up (the label and metadata read). */
+  public static Archive open(ArchiveFiles files) throws IOException {
     if (files.meta() == null) {
       throw new ArchiveFormatException(files.base().toString() + ".meta", 0,
           "no such archive (no .meta file)");
@@ -65,10 +66,10 @@ public final class Archive {
   }
 
   /**
-   * An archive as the catalog describes it: its label, end time and metric names known, its
+   * An archive as a catalog describes it: its label, end time and metric names known, its
    * metadata read when first asked for.
    */
-  static Archive described(ArchiveFiles files, Label label, long endNanos,
+  public static Archive described(ArchiveFiles files, Label label, long endNanos,
       List<List<String>> metricNames) {
     return new Archive(files, label, null, metricNames, endNanos);
   }
@@ -91,16 +92,16 @@ public final class Archive {
   /**
    * Opens an archive, or returns the one this process opened before if none of its files has
    * changed (same names, sizes, modification times and inodes): a server opens the same
-   * archives for every connection. With a catalog, an archive it describes is not read. The
-   * archives kept are bounded ({@link #REMEMBERED}): a server over a fleet's years of archives
-   * would otherwise hold every one it ever opened.
+   * archives for every connection. Otherwise {@code opener} opens it: a catalog describes an
+   * archive it knows without reading it. The archives kept are bounded ({@link #REMEMBERED}):
+   * a server over a fleet's years of archives would otherwise hold every one it ever opened.
    */
-  public static Archive reuse(ArchiveFiles files, ArchiveCatalog catalog) throws IOException {
+  public static Archive reuse(ArchiveFiles files, ArchiveOpener opener) throws IOException {
     Archive known = OPENED.get(files.base());
     if (known != null && known.files.equals(files)) {
       return known;
     }
-    Archive archive = catalog != null ? catalog.archive(files) : open(files);
+    Archive archive = opener.open(files);
     OPENED.put(files.base(), archive);
     return archive;
   }
@@ -208,10 +209,6 @@ public final class Archive {
     Set<String> names = new TreeSet<>();
     metricNameLists().forEach(names::addAll);
     return names;
-  }
-
-  public Path metaFile() {
-    return files.meta();
   }
 
   /** Data volume numbers in order; gaps in the numbering are skipped, as libpcp does. */

@@ -26,14 +26,14 @@ public final class ArchiveDiscovery {
   private ArchiveDiscovery() {}
 
   public static ArchiveDiscovery discover(List<Path> paths) {
-    return discover(paths, null);
+    return discover(paths, ArchiveOpener.READ);
   }
 
   /**
-   * The archives under {@code paths}; those the catalog (when not null) describes are not
-   * read, the others are read and recorded in it.
+   * The archives under {@code paths}, each opened by {@code opener} unless this process has it
+   * open already: a catalog describes those it knows without reading them.
    */
-  public static ArchiveDiscovery discover(List<Path> paths, ArchiveCatalog catalog) {
+  public static ArchiveDiscovery discover(List<Path> paths, ArchiveOpener opener) {
     ArchiveDiscovery discovery = new ArchiveDiscovery();
     Map<Path, ArchiveFiles> found = new LinkedHashMap<>();
     for (Path path : paths) {
@@ -41,7 +41,7 @@ public final class ArchiveDiscovery {
     }
     for (ArchiveFiles files : found.values()) {
       try {
-        Archive archive = Archive.reuse(files, catalog);
+        Archive archive = Archive.reuse(files, opener);
         if (archive.fromCatalog()) {
           discovery.fromCatalog++;
         }

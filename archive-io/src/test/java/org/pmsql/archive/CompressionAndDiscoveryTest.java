@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * Every compression libpcp reads, applied with the real compressors to the volumes and .meta

@@ -15,6 +15,7 @@ import org.pmsql.archive.format.Label;
 import org.pmsql.archive.format.MetadataReader;
 import org.pmsql.archive.source.ByteSource;
 import org.pmsql.archive.source.ByteSources;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * The corpus .meta files of a megabyte and more (busy hosts' process domains) are read with

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * Seeking through the temporal index lands on the first record at or after the wanted time

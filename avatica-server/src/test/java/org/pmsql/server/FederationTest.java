@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmlogger;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
 
 /**
  * {@code jdbc:pcp:servers=...} over four servers and a dead port: one serves a corpus host;

@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 import org.pmsql.cli.CliRun;
 
 /**

@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * HikariCP in front of pmsql serve, configured as the README says (a test query, because

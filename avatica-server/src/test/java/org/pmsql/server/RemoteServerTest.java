@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * pmsql serve in-process over the shipped sample archive, reached with stock Avatica remote

@@ -10,8 +10,9 @@ import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.ArchiveCatalog;
+import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.archive.ArchiveDiscovery;
+import org.pmsql.archive.ArchiveOpener;
 import org.pmsql.archive.ArchiveSet;
 
 /**
@@ -43,7 +44,8 @@ public final class PcpSchemas {
         catalogState = "not used: " + e.getMessage();
       }
     }
-    ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths, catalog);
+    ArchiveDiscovery discovery =
+        ArchiveDiscovery.discover(paths, catalog != null ? catalog : ArchiveOpener.READ);
     ArchiveErrors errors = new ArchiveErrors();
     discovery.failures().forEach(errors::add);
     List<ArchiveSet> sets = discovery.sets();

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.ServeProcess;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.ServeProcess;
 
 /**
  * Spark's JDBC data source (Spark 4, local[2]) reading pmsql in a JVM whose zone is New York,

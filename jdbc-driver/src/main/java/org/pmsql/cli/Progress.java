@@ -3,7 +3,7 @@ package org.pmsql.cli;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.pmsql.archive.ArchiveCatalog;
+import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.archive.DaemonThreads;
 import org.pmsql.sql.ScanProgress;
 

@@ -18,7 +18,7 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.PcpJdbcFactory;
 import org.apache.calcite.jdbc.PcpMeta;
-import org.pmsql.archive.ArchiveCatalog;
+import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.sql.DnsSd;
 import org.pmsql.sql.Federation;
 import org.pmsql.sql.PcpSchemas;

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * {@code pmsql dump}: the summary's counts and sums against libpcp's reading of the same archive

@@ -9,8 +9,9 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * {@code pcp_all.metrics}: every host as one table with a host column, each host's counts as

@@ -12,7 +12,9 @@ import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.LibpcpReference;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * ASOF joins pair each row with the right row nearest in time on the named side, inner and

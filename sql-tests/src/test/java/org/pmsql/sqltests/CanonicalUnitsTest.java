@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmrep;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmrep;
 
 /**
  * {@code descs.canonical_factor}: val times it is what {@code pmrep -u -r -b byte -y sec}

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
+import org.pmsql.sqltests.support.Sql;
 
 /**
  * The counter aggregates on a hand-checkable series with a reset: 10 at 0 s, 15 at 1 s, 3 at

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /** A damaged archive among good ones: reported with file and offset, the others still answer. */
 class DamagedArchivesTest {

@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.ServeProcess;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.ServeProcess;
 
 /**
  * DNS-SD end to end: two {@code ./pmsql serve --advertise} processes, each with a host of its

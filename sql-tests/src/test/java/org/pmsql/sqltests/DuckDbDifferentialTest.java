@@ -27,7 +27,9 @@ import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.LibpcpReference;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * pmsql against an independent SQL engine: DuckDB, loaded with libpcp's values of the same

@@ -17,9 +17,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.Fleet;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.Fleet;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * A pmlogger root of 3 hosts x 4 daily archives (pmlogrewrite): a first {@code ./pmsql query}

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmrep;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmrep;
 
 /**
  * {@code TABLE(<host>.interpolate(metric, step_seconds [, start, end]))} through JDBC: val equals

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmlogger;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
 
 /**
  * SELECT STREAM over archives a real pmlogger is writing: history first, then live, across

@@ -17,8 +17,9 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.PcpTools;
 import org.pmsql.server.PcpServer;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * pcp.log_requests on a server with users, against the real pmcd: requests from two users for

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * {@code <host>.metric_labels}: every metric's and instance's merged labels equal what

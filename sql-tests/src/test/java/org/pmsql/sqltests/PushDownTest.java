@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pmsql.sqltests.support.Sql;
 
 /**
  * Every predicate shape the planner hands the metrics table reaches the scan (EXPLAIN shows

@@ -7,6 +7,7 @@ import static org.pmsql.cli.CliRun.pmsql;
 
 import org.junit.jupiter.api.Test;
 import org.pmsql.cli.CliRun;
+import org.pmsql.sqltests.support.Sql;
 
 /** {@code pmsql query}: its three formats and its one-line errors. */
 class QueryCommandTest {

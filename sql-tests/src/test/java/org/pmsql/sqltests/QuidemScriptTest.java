@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import net.hydromatic.quidem.Quidem;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.LibpcpReference;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * SQL scripts with their expected output (Quidem, as Calcite tests itself): each script must

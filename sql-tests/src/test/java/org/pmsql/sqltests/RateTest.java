@@ -11,7 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.PmrepRates;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * The rate column against {@code pmrep -u} (raw records, pmrep's own counter-rate rules) on the

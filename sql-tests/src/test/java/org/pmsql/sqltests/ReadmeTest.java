@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.PmrepRates;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * The README's main-job command, run as a newcomer would (bash, from the checkout), prints

@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.ServeProcess;
-import org.pmsql.archive.Pmlogger;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
+import org.pmsql.testsupport.ServeProcess;
 
 /**
  * Load on {@code ./pmsql serve} (loopback, four users, default limits, 1 GB heap): 32 clients

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.Pmlogger;
 import org.pmsql.server.PcpServer;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.Pmlogger;
 
 /**
  * Remote SELECT STREAM through pmsql serve over archives a real pmlogger is writing: rows reach

@@ -13,8 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.ServeProcess;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.ServeProcess;
 
 /**
  * {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol, and

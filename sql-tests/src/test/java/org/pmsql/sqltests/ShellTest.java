@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmlogger;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
 
 /** The interactive shell (sqlline) run from the shaded jar, fed statements on its input. */
 class ShellTest {

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.LibpcpTotals;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * Counts and sums per metric through SQL — the long table, the per-metric tables and the exact

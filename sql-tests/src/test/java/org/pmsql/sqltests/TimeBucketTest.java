@@ -9,7 +9,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * {@code time_bucket(INTERVAL, ts [, origin])}: one-minute buckets are FLOOR(ts TO MINUTE);

@@ -24,8 +24,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pmsql.archive.PcpTools;
 import org.pmsql.server.PcpServer;
+import org.pmsql.sqltests.support.LibpcpReference;
+import org.pmsql.sqltests.support.Sql;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * Timestamps are instants: in a JVM whose zone is not UTC, and with a session zone, every way a

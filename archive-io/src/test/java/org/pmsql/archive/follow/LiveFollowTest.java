@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.pmsql.archive.PcpTools;
-import org.pmsql.archive.Pmlogger;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
 import org.pmsql.archive.format.Label;
 
 /**

@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.archive.catalog;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveFiles;
+import org.pmsql.archive.ArchiveOpener;
+import org.pmsql.archive.DaemonThreads;
 import org.pmsql.archive.format.Label;
 
 /**
@@ -38,7 +42,7 @@ import org.pmsql.archive.format.Label;
  * read again; a damaged map, or one of another format, is set aside and rebuilt. Entries are
  * written as archives are read, so an interrupted first scan loses nothing.
  */
-public final class ArchiveCatalog {
+public final class ArchiveCatalog implements ArchiveOpener {
   /** Bumped when an entry's layout changes; the file names carry it. */
   private static final int FORMAT = 3;
   /**
@@ -199,7 +203,8 @@ public final class ArchiveCatalog {
    * The archive these files make up: described from its entry when every file is as recorded,
    * else read (label, metadata, last record) and recorded.
    */
-  Archive archive(ArchiveFiles files) throws IOException {
+  @Override
+  public Archive open(ArchiveFiles files) throws IOException {
     String key = files.base().toString();
     try {
       Archive described = describe(archives.get(key), files);

@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveSet;
 
 /**
  * A real pmlogger, logging from the pmcd that ./run-tests starts, once a second, switching volume

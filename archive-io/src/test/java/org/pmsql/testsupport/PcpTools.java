@@ -1,15 +1,16 @@
-package org.pmsql.archive;
-
-import java.nio.charset.StandardCharsets;
-import static org.junit.jupiter.api.Assertions.fail;
+package org.pmsql.testsupport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.pmsql.archive.ArchiveFiles;
+import static org.junit.jupiter.api.Assertions.fail;
+
 
 /**
  * The real PCP installation the tests use as their oracle. A missing tool fails the test with a

@@ -1,4 +1,4 @@
-package org.pmsql.sqltests;
+package org.pmsql.sqltests.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,7 +36,7 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 import org.pmsql.sql.PcpTypeSystem;
 import org.pmsql.sql.SqlRules;
 
@@ -46,7 +46,7 @@ import org.pmsql.sql.SqlRules;
  * counter rates from {@code pmrep -u}, label facts from {@code pmdumplog -L}, volumes from the
  * files on disk. Nothing here reads the archive with pmsql's own code.
  */
-final class LibpcpReference {
+public final class LibpcpReference {
   private static final int SEM_COUNTER = 1;
   private static final String SINGULAR = "ffffffff";
   private static final DateTimeFormatter LABEL_TIME =
@@ -55,7 +55,7 @@ final class LibpcpReference {
   private LibpcpReference() {}
 
   /** A Calcite connection with the same identifier and time-zone rules as jdbc:pcp:. */
-  static Connection connect(Path archive) throws Exception {
+  public static Connection connect(Path archive) throws Exception {
     return connect(archive, true);
   }
 
@@ -63,7 +63,7 @@ final class LibpcpReference {
    * The same; without {@code rates} the rate column is null (pmrep refuses some archives whole,
    * such as one whose metric names an instance domain it never logged).
    */
-  static Connection connect(Path archive, boolean rates) throws Exception {
+  public static Connection connect(Path archive, boolean rates) throws Exception {
     Properties props = new Properties();
     props.setProperty("timeZone", "UTC");
     props.putAll(SqlRules.connectionDefaults());
@@ -179,20 +179,20 @@ final class LibpcpReference {
   }
 
   /** The oracle's dump as rows of the metrics table, with pmrep's rates for counters. */
-  static final class Dump {
-    String host;
-    int version;
-    final Map<String, String[]> descs = new LinkedHashMap<>();
-    final List<Object[]> rows = new ArrayList<>();
+  public static final class Dump {
+    public String host;
+    public int version;
+    public final Map<String, String[]> descs = new LinkedHashMap<>();
+    public final List<Object[]> rows = new ArrayList<>();
     /** Metric and instance names met before, each held once however many values carry it. */
     private final Map<String, String> metricNames = new HashMap<>();
     private final Map<String, String> instanceNames = new HashMap<>();
 
-    List<String> metricNames() {
+    public List<String> metricNames() {
       return descs.values().stream().map(d -> d[6].split(",")[0]).sorted().toList();
     }
 
-    static Dump read(Path archive, boolean withRates) throws Exception {
+    public static Dump read(Path archive, boolean withRates) throws Exception {
       Path out = Files.createTempFile("oracle", ".txt");
       try {
         PcpTools.Result r = PcpTools.run(300, out, PcpTools.oracle().toString(), "dump",

@@ -1,4 +1,4 @@
-package org.pmsql.sqltests;
+package org.pmsql.sqltests.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 
 /** Connections over test archives, and results as lists of rows. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
-  static Connection connect(Path... archives) throws SQLException {
+  public static Connection connect(Path... archives) throws SQLException {
     Properties props = new Properties();
     StringBuilder paths = new StringBuilder();
     for (Path p : archives) {
@@ -35,34 +35,34 @@ final class Sql {
    * {@code ./pmsql ARGS} as a process of its own (run through {@code prefix}, such as
    * {@code ip netns exec NS}, when not empty), output and errors together.
    */
-  static PcpTools.Result pmsql(String prefix, String args) throws Exception {
+  public static PcpTools.Result pmsql(String prefix, String args) throws Exception {
     return PcpTools.run(300, "bash", "-c", "cd " + PcpTools.repositoryRoot() + " && exec "
         + prefix + " ./pmsql " + args);
   }
 
-  static Path sample() {
+  public static Path sample() {
     return PcpTools.repositoryRoot().resolve("samples/sample-host");
   }
 
   /** The self-contained driver jar that mvn package builds in jdbc-driver/target. */
-  static Path shadedJar() throws IOException {
+  public static Path shadedJar() throws IOException {
     try (Stream<Path> files = Files.list(PcpTools.repositoryRoot().resolve("jdbc-driver/target"))) {
       return files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst()
           .orElseThrow(() -> new AssertionError("no shaded jar: mvn package builds it"));
     }
   }
 
-  static String host(Path archive) throws Exception {
+  public static String host(Path archive) throws Exception {
     return Archive.open(archive).hostname();
   }
 
-  static List<Object[]> rows(Connection c, String sql) throws SQLException {
+  public static List<Object[]> rows(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rows(rs);
     }
   }
 
-  static List<Object[]> rows(ResultSet rs) throws SQLException {
+  public static List<Object[]> rows(ResultSet rs) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     List<Object[]> rows = new ArrayList<>();
     while (rs.next()) {
@@ -76,7 +76,7 @@ final class Sql {
   }
 
   /** Rows as text, one line each, for comparing results in a readable failure message. */
-  static String show(List<Object[]> rows) {
+  public static String show(List<Object[]> rows) {
     StringBuilder text = new StringBuilder();
     for (Object[] row : rows) {
       text.append(Arrays.deepToString(row)).append('\n');
@@ -84,7 +84,7 @@ final class Sql {
     return text.toString();
   }
 
-  static String explain(Connection c, String sql) throws SQLException {
+  public static String explain(Connection c, String sql) throws SQLException {
     StringBuilder plan = new StringBuilder();
     for (Object[] row : rows(c, "EXPLAIN PLAN FOR " + sql)) {
       plan.append(row[0]);

@@ -1,4 +1,4 @@
-package org.pmsql.sqltests;
+package org.pmsql.sqltests.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,21 +11,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.pmsql.archive.PcpTools;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * Counter rates as {@code pmrep -u} prints them (raw records, pmrep's own rate rules), keyed by
  * record time in microseconds and instance name ("" for a singular metric). A key that maps to
  * null is a record where pmrep prints no rate.
  */
-final class PmrepRates {
+public final class PmrepRates {
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
   private final Map<String, Double> rates = new HashMap<>();
 
   private PmrepRates() {}
 
-  static PmrepRates of(Path archive, List<String> metrics) throws Exception {
+  public static PmrepRates of(Path archive, List<String> metrics) throws Exception {
     List<String> command = new ArrayList<>(List.of(PcpTools.tool("pmrep").toString(), "-u",
         "-Z", "UTC", "-a", archive.toString(), "-o", "csv", "-P", "9",
         "-f", "%Y-%m-%d %H:%M:%S.%f"));
@@ -49,16 +49,16 @@ final class PmrepRates {
     return result;
   }
 
-  boolean has(String metric, long tsNanos, String instance) {
+  public boolean has(String metric, long tsNanos, String instance) {
     return rates.containsKey(key(metric, tsNanos, instance));
   }
 
-  Double rate(String metric, long tsNanos, String instance) {
+  public Double rate(String metric, long tsNanos, String instance) {
     return rates.get(key(metric, tsNanos, instance));
   }
 
   /** Every rate pmrep printed. */
-  List<Double> values() {
+  public List<Double> values() {
     return rates.values().stream().filter(Objects::nonNull).toList();
   }
 

@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pmsql.archive.Archive;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
 

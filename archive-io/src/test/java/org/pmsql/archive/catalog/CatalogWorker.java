@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.archive.catalog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.pmsql.archive.ArchiveDiscovery;
+import org.pmsql.archive.ArchiveFiles;
+import org.pmsql.archive.ArchiveSet;
 
 /**
  * Another process using a catalog, for tests of sharing and crashes:
@@ -33,7 +36,7 @@ public final class CatalogWorker {
         for (Map.Entry<Path, ArchiveFiles> e : ArchiveFiles.inDirectory(dir).entrySet()) {
           Files.setLastModifiedTime(e.getValue().meta(),
               FileTime.fromMillis(System.currentTimeMillis()));
-          catalog.archive(ArchiveFiles.find(e.getKey()));
+          catalog.open(ArchiveFiles.find(e.getKey()));
         }
       }
       System.out.println("pass " + pass);

@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.archive.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveCursor;
+import org.pmsql.archive.ArchiveDiscovery;
+import org.pmsql.archive.ArchiveFiles;
+import org.pmsql.archive.ArchiveSet;
+import org.pmsql.testsupport.Fleet;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * The archive catalog over a pmlogger root of 3 hosts x 4 daily archives made by
@@ -41,10 +48,10 @@ class ArchiveCatalogTest {
     Map<Path, ArchiveFiles> archives = allArchives(root);
     assertEquals(12, archives.size());
     for (ArchiveFiles files : archives.values()) {
-      assertTrue(!catalog.archive(files).fromCatalog(), "first sight reads " + files.base());
+      assertTrue(!catalog.open(files).fromCatalog(), "first sight reads " + files.base());
     }
     for (ArchiveFiles files : archives.values()) {
-      Archive described = catalog.archive(files);
+      Archive described = catalog.open(files);
       Archive read = Archive.open(files.base());
       assertTrue(described.fromCatalog(), files.base().toString());
       assertEquals(read.label(), described.label());
@@ -53,7 +60,7 @@ class ArchiveCatalogTest {
       assertEquals(read.volumeNumbers(), described.volumeNumbers());
     }
     Path first = archives.keySet().iterator().next();
-    assertEquals(records(Archive.open(first)), records(catalog.archive(archives.get(first))));
+    assertEquals(records(Archive.open(first)), records(catalog.open(archives.get(first))));
 
     // pmlogger_daily compresses a volume: same data, other files; a .meta touched
     Path volume = archives.get(first).volumes().firstEntry().getValue();
@@ -63,10 +70,10 @@ class ArchiveCatalogTest {
     Map<Path, ArchiveFiles> now = allArchives(root);
     int described = 0;
     for (ArchiveFiles files : now.values()) {
-      described += catalog.archive(files).fromCatalog() ? 1 : 0;
+      described += catalog.open(files).fromCatalog() ? 1 : 0;
     }
     assertEquals(10, described, "the compressed and the touched archive are read again");
-    assertEquals(records(Archive.open(first)), records(catalog.archive(now.get(first))));
+    assertEquals(records(Archive.open(first)), records(catalog.open(now.get(first))));
 
     Path removed = now.keySet().stream().skip(7).findFirst().orElseThrow();
     try (var files = Files.list(removed.getParent())) {
