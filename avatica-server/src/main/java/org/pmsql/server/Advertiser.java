@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
 import org.pmsql.archive.DaemonThreads;
-import org.pmsql.sql.DnsSd;
+import org.pmsql.federation.DnsSd;
+import org.pmsql.federation.Federation;
 
 /**
  * pmsql serve in DNS-SD (multicast DNS), as pmcd advertises itself for pmfind: the service
@@ -31,7 +32,7 @@ final class Advertiser implements AutoCloseable {
   }
 
   static Advertiser start(InetAddress on, int port, String scheme, String authentication,
-      Callable<List<Object[]>> hosts) throws Exception {
+      Callable<List<Federation.HostSpan>> hosts) throws Exception {
     String machine = InetAddress.getLocalHost().getHostName();
     // a host name of its own: several servers on one machine must not contend for one name
     JmDNS mdns = JmDNS.create(on, "pmsql-" + port + "-" + machine);

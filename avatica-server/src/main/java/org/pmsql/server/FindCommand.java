@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pmsql.cli.DiscoverOptions;
 import org.pmsql.cli.Subcommand;
-import org.pmsql.sql.DnsSd;
-import org.pmsql.sql.Federation;
+import org.pmsql.federation.DnsSd;
+import org.pmsql.federation.Federation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,10 +83,10 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
       if (answer.failure() != null) {
         err.println("pmsql find: warning: " + answer.server() + ": " + answer.failure());
       }
-      for (Object[] h : answer.hosts()) {
-        if (host == null || host.equals(h[0])) {
-          rows.add(new String[] {answer.server(), (String) h[0], time(h[1]), time(h[2]),
-              String.valueOf(h[3])});
+      for (Federation.HostSpan h : answer.hosts()) {
+        if (host == null || host.equals(h.host())) {
+          rows.add(new String[] {answer.server(), h.host(), time(h.firstMillis()),
+              time(h.lastMillis()), String.valueOf(h.archives())});
         }
       }
     }
@@ -105,7 +105,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
     }
   }
 
-  private static String time(Object millis) {
-    return millis == null ? "" : TIME.format(Instant.ofEpochMilli((Long) millis));
+  private static String time(Long millis) {
+    return millis == null ? "" : TIME.format(Instant.ofEpochMilli(millis));
   }
 }

@@ -23,7 +23,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
-import org.pmsql.sql.Federation;
+import org.pmsql.federation.Federation;
 
 /**
  * The jdbc:pcp: schemas served over Avatica's HTTP protocol, read-only, with the server's
@@ -200,11 +200,8 @@ public final class PcpServer implements AutoCloseable {
     return http.getPort();
   }
 
-  /**
-   * The hosts served now, as in pcp.hosts: (host, first and last UTC epoch millis, archive
-   * count).
-   */
-  public List<Object[]> hosts() throws SQLException {
+  /** The hosts served now, as in pcp.hosts. */
+  public List<Federation.HostSpan> hosts() throws SQLException {
     try (Connection c = DriverManager.getConnection(PcpDriver.PREFIX, served)) {
       return Federation.hosts(c);
     }

@@ -9,6 +9,15 @@ import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.sql.catalog.ArchiveErrors;
+import org.pmsql.sql.catalog.CatalogTables;
+import org.pmsql.sql.catalog.MergedLabels;
+import org.pmsql.sql.scan.MetricsTable;
+import org.pmsql.sql.stream.LiveTable;
+import org.pmsql.sql.tablefn.BucketsMacro;
+import org.pmsql.sql.tablefn.InterpolateMacro;
+import org.pmsql.sql.tablefn.LatestMacro;
+import org.pmsql.sql.tablefn.LatestTable;
 
 /**
  * One host's archives as a schema: {@code metrics} (every value), one table per metric name,
@@ -17,7 +26,7 @@ import org.pmsql.archive.ArchiveSet;
  * {@code latest} (each metric and instance's last value), and the table functions
  * {@code interpolate}, {@code latest} and {@code buckets}.
  */
-final class HostSchema extends AbstractSchema {
+public final class HostSchema extends AbstractSchema {
   /** Names a metric's live table; PCP names never contain ':', so none can collide. */
   static final String LIVE_PREFIX = "live:";
   /** The tables that describe a host rather than hold its values in time order. */
@@ -34,11 +43,11 @@ final class HostSchema extends AbstractSchema {
   }
 
   /** Whether a table holds values in time order with a ts column: metrics or a metric's table. */
-  static boolean holdsValues(String table) {
+  public static boolean holdsValues(String table) {
     return !DESCRIBING.contains(table) && !isLive(table);
   }
 
-  static boolean isLive(String table) {
+  public static boolean isLive(String table) {
     return table.equals("live") || table.startsWith(LIVE_PREFIX);
   }
 

@@ -5,15 +5,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
-import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.pmsql.archive.Archive;
-import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveOpener;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.catalog.ArchiveCatalog;
+import org.pmsql.sql.catalog.ArchiveErrors;
+import org.pmsql.sql.catalog.CatalogTables;
+import org.pmsql.sql.function.CounterAggregates;
+import org.pmsql.sql.function.TimeBucket;
 
 /**
  * Puts archives into a Calcite root schema: a schema per host (named as in the archive labels)
@@ -83,11 +87,9 @@ public final class PcpSchemas {
   public record Registered(List<String> hosts, List<String> unreadable) {}
 
   /**
-   * The pcp catalog schema with these tables, and what every connection has: the functions and
-   * the planner's extra rules.
+   * The pcp catalog schema with these tables, and the functions every connection has.
    */
-  static void addCatalog(SchemaPlus root, Map<String, Table> tables) {
-    PlannerHooks.install();
+  public static void addCatalog(SchemaPlus root, Map<String, Table> tables) {
     root.add(CATALOG_SCHEMA, new AbstractSchema() {
       @Override
       protected Map<String, Table> getTableMap() {
@@ -103,7 +105,7 @@ public final class PcpSchemas {
    * predicate on host into every branch, where it becomes a constant, and drops the branches
    * it rules out before any archive is read.
    */
-  static void addAllHosts(SchemaPlus root, List<String> hosts) {
+  public static void addAllHosts(SchemaPlus root, List<String> hosts) {
     if (!hosts.isEmpty()) {
       SchemaPlus all = root.add(ALL_HOSTS_SCHEMA, new AbstractSchema());
       all.add("metrics", ViewTable.viewMacro(all, allMetricsView(hosts), List.of(),
@@ -117,9 +119,8 @@ public final class PcpSchemas {
       if (!sql.isEmpty()) {
         sql.append(" UNION ALL ");
       }
-      sql.append("SELECT CAST('").append(host.replace("'", "''"))
-          .append("' AS VARCHAR) AS \"host\", m.*")
-          .append(" FROM \"").append(host.replace("\"", "\"\"")).append("\".\"metrics\" m");
+      sql.append("SELECT CAST(").append(SqlRules.literal(host)).append(" AS VARCHAR) AS \"host\",")
+          .append(" m.* FROM ").append(SqlRules.identifier(host)).append(".\"metrics\" m");
     }
     return sql.toString();
   }

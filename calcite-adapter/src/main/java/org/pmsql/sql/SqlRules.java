@@ -3,6 +3,7 @@ package org.pmsql.sql;
 import java.util.Properties;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
@@ -25,6 +26,20 @@ public final class SqlRules {
     p.setProperty("quotedCasing", Casing.UNCHANGED.name());
     p.setProperty("conformance", SqlConformanceEnum.LENIENT.name());
     return p;
+  }
+
+  /** A name as a quoted identifier, which keeps its case and any character it holds. */
+  public static String identifier(String name) {
+    return CalciteSqlDialect.DEFAULT.quoteIdentifier(name);
+  }
+
+  /**
+   * Text as a character literal. Not Calcite's dialect quoting: it writes other than ASCII as a
+   * Unicode-escaped literal of another character set, which clashes with the ISO-8859-1 text
+   * of views and of the JDBC adapter's queries.
+   */
+  public static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   /** The rules as a parser's configuration. */

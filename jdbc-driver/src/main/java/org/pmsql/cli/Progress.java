@@ -5,7 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.archive.DaemonThreads;
-import org.pmsql.sql.ScanProgress;
+import org.pmsql.sql.scan.ScanProgress;
 
 /**
  * A progress line on stderr for connections and queries that run longer than two seconds, when

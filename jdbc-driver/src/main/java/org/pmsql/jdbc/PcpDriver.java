@@ -19,8 +19,9 @@ import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.PcpJdbcFactory;
 import org.apache.calcite.jdbc.PcpMeta;
 import org.pmsql.archive.catalog.ArchiveCatalog;
-import org.pmsql.sql.DnsSd;
-import org.pmsql.sql.Federation;
+import org.pmsql.federation.DnsSd;
+import org.pmsql.federation.Federation;
+import org.pmsql.sql.PcpPrepare;
 import org.pmsql.sql.PcpSchemas;
 import org.pmsql.sql.SqlRules;
 
@@ -46,6 +47,11 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     new PcpDriver().register();
   }
 
+  /** Statements are prepared with pmsql's planner rules, by this driver's connections only. */
+  public PcpDriver() {
+    super(PcpPrepare::new);
+  }
+
   @Override
   protected String getConnectStringPrefix() {
     return PREFIX;
@@ -55,6 +61,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   protected String getFactoryClassName(JdbcVersion jdbcVersion) {
     return "org.apache.calcite.jdbc.PcpJdbcFactory";
   }
+
 
   @Override
   protected DriverVersion createDriverVersion() {

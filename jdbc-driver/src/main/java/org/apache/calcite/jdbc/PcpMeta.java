@@ -18,7 +18,7 @@ import org.apache.calcite.schema.lookup.LikePattern;
 import org.pmsql.jdbc.JdbcCatalog;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.pmsql.jdbc.RowsOnDemand;
-import org.pmsql.sql.AsofSyntax;
+import org.pmsql.sql.asof.AsofSyntax;
 import org.pmsql.sql.QueryErrors;
 
 /**

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,9 +35,10 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.pmsql.testsupport.PcpTools;
+import org.pmsql.sql.PcpPrepare;
 import org.pmsql.sql.PcpTypeSystem;
 import org.pmsql.sql.SqlRules;
+import org.pmsql.testsupport.PcpTools;
 
 /**
  * libpcp's reading of one archive served as SQL in pmsql's table shapes, so that a script's
@@ -54,7 +54,10 @@ public final class LibpcpReference {
 
   private LibpcpReference() {}
 
-  /** A Calcite connection with the same identifier and time-zone rules as jdbc:pcp:. */
+  /**
+   * A Calcite connection with the same identifier and time-zone rules as jdbc:pcp: and its
+   * planning (session-zone literals, TUMBLE and HOP, ASOF joins), over libpcp's values.
+   */
   public static Connection connect(Path archive) throws Exception {
     return connect(archive, true);
   }
@@ -68,7 +71,8 @@ public final class LibpcpReference {
     props.setProperty("timeZone", "UTC");
     props.putAll(SqlRules.connectionDefaults());
     props.setProperty("typeSystem", PcpTypeSystem.class.getName() + "#INSTANCE");
-    Connection connection = DriverManager.getConnection("jdbc:calcite:", props);
+    Connection connection = new org.apache.calcite.jdbc.Driver()
+        .withPrepareFactory(PcpPrepare::new).connect("jdbc:calcite:", props);
     SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
     Dump dump = Dump.read(archive, rates);
     Label label = Label.read(archive);

@@ -1,0 +1,151 @@
+package org.pmsql.sql.scan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.calcite.DataContext;
+import org.pmsql.archive.format.MetricDesc;
+
+/**
+ * What a scan of a metrics table reads: a time window (the latest lower bound and the earliest
+ * upper bound, evaluated when the scan starts), the metrics wanted (exact names or name
+ * prefixes; none listed means all), and the columns to produce. Pushed predicates only prune:
+ * the planner keeps the full condition above the scan, so a bound here may be loose but never
+ * too tight. Generated code holds it as a stashed object, never as text, so names need no
+ * escaping (instance names such as process command lines hold any character).
+ */
+public final class ScanSpec {
+  static final ScanSpec ALL = new ScanSpec(List.of(), List.of(), null, null, null, null, null);
+
+  /** Every value of one metric, or of all when {@code metric} is null. */
+  public static ScanSpec of(String metric) {
+    return metric == null ? ALL
+        : new ScanSpec(List.of(), List.of(), List.of(metric), null, null, null, null);
+  }
+
+  final List<TimeBound> lower;
+  final List<TimeBound> upper;
+  /** Exact metric names; null when not restricted by name. */
+  final List<String> metrics;
+  /** Metric name prefixes (LIKE 'kernel.%'); null when not restricted by prefix. */
+  final List<String> prefixes;
+  /** Instance ids wanted; null when not restricted. */
+  final List<Integer> insts;
+  /** Instance names wanted; null when not restricted. */
+  final List<String> instances;
+  /** Columns to produce, as {@link MetricColumn} numbers, in order; null for all. */
+  final int[] fields;
+
+  ScanSpec(List<TimeBound> lower, List<TimeBound> upper, List<String> metrics,
+      List<String> prefixes, List<Integer> insts, List<String> instances, int[] fields) {
+    this.lower = List.copyOf(lower);
+    this.upper = List.copyOf(upper);
+    this.metrics = metrics == null ? null : List.copyOf(metrics);
+    this.prefixes = prefixes == null ? null : List.copyOf(prefixes);
+    this.insts = insts == null ? null : List.copyOf(insts);
+    this.instances = instances == null ? null : List.copyOf(instances);
+    this.fields = fields;
+  }
+
+  ScanSpec withFields(int[] newFields) {
+    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, newFields);
+  }
+
+  boolean restrictsInstances() {
+    return insts != null || instances != null;
+  }
+
+  /**
+   * The name a wanted metric's rows carry, or null when it is not wanted: the name PCP tools
+   * report (its first), unless the scan asks for it by another of its names, then that name,
+   * so that {@code metric = 'alias'} (checked again above the scan) keeps its rows.
+   */
+  String reportedName(MetricDesc desc) {
+    List<String> names = desc.names().isEmpty() ? List.of(desc.name()) : desc.names();
+    if (metrics == null && prefixes == null) {
+      return names.get(0);
+    }
+    for (String name : names) {
+      if (metrics != null && metrics.contains(name)) {
+        return name;
+      }
+    }
+    if (prefixes != null) {
+      for (String name : names) {
+        for (String p : prefixes) {
+          if (name.startsWith(p)) {
+            return name;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The scan's time window in nanoseconds, {low, high} inclusive, its bounds evaluated now
+   * (parameters, CURRENT_TIMESTAMP); null when no time can satisfy it.
+   */
+  public long[] window(DataContext root) {
+    Long low = lowest(lower, root, true);
+    Long high = lowest(upper, root, false);
+    if (low == null || high == null) {
+      return null;
+    }
+    return new long[] {
+        low == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(low, 1_000_000L),
+        high == Long.MAX_VALUE ? Long.MAX_VALUE : Math.multiplyExact(high, 1_000_000L) + 999_999L};
+  }
+
+  private static Long lowest(List<TimeBound> bounds, DataContext root, boolean lower) {
+    long result = lower ? Long.MIN_VALUE : Long.MAX_VALUE;
+    for (TimeBound b : bounds) {
+      Long v = b.evaluate(root);
+      if (v == null) {
+        return null;
+      }
+      result = lower ? Math.max(result, v) : Math.min(result, v);
+    }
+    return result;
+  }
+
+  /** For EXPLAIN. */
+  @Override
+  public String toString() {
+    List<String> parts = new ArrayList<>();
+    if (!lower.isEmpty()) {
+      parts.add("ts>=" + lower);
+    }
+    if (!upper.isEmpty()) {
+      parts.add("ts<=" + upper);
+    }
+    if (metrics != null) {
+      parts.add("metric IN " + metrics);
+    }
+    if (prefixes != null) {
+      parts.add("metric LIKE " + prefixes);
+    }
+    if (insts != null) {
+      parts.add("inst IN " + insts);
+    }
+    if (instances != null) {
+      parts.add("instance IN " + instances);
+    }
+    return parts.isEmpty() ? "all" : String.join(", ", parts);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ScanSpec s && lower.equals(s.lower) && upper.equals(s.upper)
+        && Objects.equals(metrics, s.metrics) && Objects.equals(prefixes, s.prefixes)
+        && Objects.equals(insts, s.insts) && Objects.equals(instances, s.instances)
+        && Arrays.equals(fields, s.fields);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(lower, upper, metrics, prefixes, insts, instances)
+        * 31 + Arrays.hashCode(fields);
+  }
+}
