@@ -12,6 +12,7 @@ import org.pmsql.cli.DiscoverOptions;
 import org.pmsql.cli.Subcommand;
 import org.pmsql.federation.DnsSd;
 import org.pmsql.federation.Federation;
+import org.pmsql.jdbc.ConnectProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ public final class FindCommand implements Callable<Integer>, Subcommand {
   public Integer call() {
     List<String> urls = new ArrayList<>(servers != null ? servers
         : System.getenv("PMSQL_SERVERS") == null ? List.of()
-        : List.of(System.getenv("PMSQL_SERVERS").split(",")));
+        : ConnectProperties.commaList(System.getenv("PMSQL_SERVERS")));
     if (discovery.discover) {
       try {
         for (String found : DnsSd.browse(discovery.address, discovery.timeoutSeconds)) {

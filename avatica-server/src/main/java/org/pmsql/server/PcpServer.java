@@ -24,6 +24,8 @@ import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.federation.Federation;
+import org.pmsql.serving.Limits;
+import org.pmsql.serving.LogRequests;
 
 /**
  * The jdbc:pcp: schemas served over Avatica's HTTP protocol, read-only, with the server's
@@ -47,38 +49,6 @@ public final class PcpServer implements AutoCloseable {
   /** A keystore for HTTPS; without a truststore the keystore is used as one. */
   public record Tls(Path keystore, String keystorePassword, Path truststore,
       String truststorePassword) {}
-
-  /** Limits per statement, per user and on log requests; see {@code pmsql serve --help}. */
-  public record Limits(int statementTimeoutSeconds, int maxStatementsPerUser, int maxFrameRows,
-      int streamQueueRows, int idleTimeoutSeconds, int minLogIntervalMillis,
-      int maxLogDurationSeconds, int maxLogRequestsPerUser) {
-    public static final Limits DEFAULT =
-        new Limits(600, 16, 10_000, 10_000, 300, 1000, 7 * 24 * 3600, 20);
-
-    public Limits withIdleTimeoutSeconds(int seconds) {
-      return new Limits(statementTimeoutSeconds, maxStatementsPerUser, maxFrameRows,
-          streamQueueRows, seconds, minLogIntervalMillis, maxLogDurationSeconds,
-          maxLogRequestsPerUser);
-    }
-
-    public Limits withStatementTimeoutSeconds(int seconds) {
-      return new Limits(seconds, maxStatementsPerUser, maxFrameRows, streamQueueRows,
-          idleTimeoutSeconds, minLogIntervalMillis, maxLogDurationSeconds,
-          maxLogRequestsPerUser);
-    }
-
-    public Limits withMaxStatementsPerUser(int statements) {
-      return new Limits(statementTimeoutSeconds, statements, maxFrameRows, streamQueueRows,
-          idleTimeoutSeconds, minLogIntervalMillis, maxLogDurationSeconds,
-          maxLogRequestsPerUser);
-    }
-
-    public Limits withLogRequests(int minIntervalMillis, int maxPerUser) {
-      return new Limits(statementTimeoutSeconds, maxStatementsPerUser, maxFrameRows,
-          streamQueueRows, idleTimeoutSeconds, minIntervalMillis, maxLogDurationSeconds,
-          maxPerUser);
-    }
-  }
 
   private static final byte[] PLAIN_HTTP_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
       + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 49\r\n"

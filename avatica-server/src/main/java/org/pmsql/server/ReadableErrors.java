@@ -11,6 +11,7 @@ import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.Service;
+import org.pmsql.serving.Caller;
 import org.pmsql.sql.QueryErrors;
 
 /**

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
 import org.pmsql.jdbc.PcpDriver;
+import org.pmsql.serving.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -104,8 +105,8 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   public Integer call() {
     PcpServer.Tls tls = keystore == null ? null
         : new PcpServer.Tls(keystore, keystorePassword, truststore, truststorePassword);
-    PcpServer.Limits limits = new PcpServer.Limits(statementTimeout, maxStatementsPerUser,
-        maxFrameRows, PcpServer.Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
+    Limits limits = new Limits(statementTimeout, maxStatementsPerUser,
+        maxFrameRows, Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
         maxLogDuration, maxLogRequestsPerUser);
     Path logs = logDirectory != null ? logDirectory
         : Path.of(System.getProperty("user.home"), ".pmsql", "requested");

@@ -7,16 +7,14 @@ import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -28,113 +26,97 @@ import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlOrderBy;
-import org.apache.calcite.sql.SqlSelect;
-import org.apache.calcite.sql.SqlSelectKeyword;
-import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
-import org.pmsql.archive.DaemonThreads;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpRemoteDriver;
+import org.pmsql.serving.AutoLog;
+import org.pmsql.serving.Caller;
+import org.pmsql.serving.FunctionsTable;
+import org.pmsql.serving.Limits;
+import org.pmsql.serving.LogRequests;
+import org.pmsql.serving.LogRequestsTable;
+import org.pmsql.serving.ServerStatusTable;
+import org.pmsql.serving.Sessions;
+import org.pmsql.serving.StreamPump;
 import org.pmsql.sql.PcpSchemas;
-import org.pmsql.sql.SqlRules;
 
 /**
- * Avatica's JDBC-backed Meta as pmsql serves it:
+ * Avatica's JDBC-backed Meta as pmsql serves it, one front-end on the serving core
+ * ({@link Sessions}: ownership, caps, timeouts, idle sweeping, the memory guard):
  * <ul>
  * <li>the server's connection settings are pinned: Avatica merges a client's connection
  *     properties into the server's and lets them win, which would let any client choose what
  *     the server reads ({@code archives}, {@code model}, {@code schemaFactory}); only
  *     {@link AutoLog#PROPERTY} and a jdbc:pcp:remote: client's session zone are read, and
  *     neither chooses anything of the server's;
- * <li>a connection belongs to the user who opened it, and each user may keep only so many
- *     statements with open results;
- * <li>a query runs at most the statement timeout, and no frame holds more than a set number
- *     of rows, whatever the client asks;
- * <li>{@code SELECT STREAM} results are served by {@link StreamFrames}, on a time budget;
- * <li>statements, streams and connections a client stopped using are closed after the idle
- *     timeout, and a stream so closed is not silently restarted (Avatica's client re-runs an
- *     expired statement and skips the rows it had, which for a live stream would replay or
- *     lose rows).
+ * <li>no frame holds more than a set number of rows, whatever the client asks;
+ * <li>{@code SELECT STREAM} results are pumped by {@link StreamPump}, in frames on a time
+ *     budget, and a stream closed for idleness is not silently restarted (Avatica's client
+ *     re-runs an expired statement and skips the rows it had, which for a live stream would
+ *     replay or lose rows).
  * </ul>
  */
 final class ServerMeta extends JdbcMeta {
-  /** Running queries are cancelled when the heap is this full after a collection. */
-  private static final double HEAP_FRACTION = 0.85;
-
-  private final PcpServer.Limits limits;
+  private final Limits limits;
   private final String servedArchives;
   private final LogRequests logRequests;
-  private final MemoryGuard memoryGuard;
-  private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
-  private final Map<String, Integer> autoLogIntervals = new ConcurrentHashMap<>();
-  private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-      DaemonThreads.named("pmsql-idle-sweeper"));
-
-  /**
-   * What the server knows of a client's statement: whose it is, whether a call on it is
-   * running (a statement in a call is never idle, however long planning or a first frame
-   * takes), when it was last used, and its stream if it serves one.
-   */
-  private static final class Use {
-    final String user;
-    final String connectionId;
-    final AtomicInteger calls = new AtomicInteger();
-    volatile long lastUsedNanos = System.nanoTime();
-    volatile StreamFrames stream;
-    volatile boolean cancelledForMemory;
-
-    Use(String user, String connectionId) {
-      this.user = user;
-      this.connectionId = connectionId;
-    }
-
-    long idleMillis() {
-      return calls.get() > 0 ? 0
-          : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastUsedNanos);
-    }
-  }
-
-  /** One call on a statement, from its start to its end. */
-  private final class Call implements AutoCloseable {
-    final Use use;
-    final StatementInfo info;
-
-    Call(StatementHandle h) throws NoSuchStatementException {
-      ownerOf(h.connectionId);
-      Use known = uses.get(h.id);
-      StatementInfo found = getStatementCache().getIfPresent(h.id);
-      if (known == null || found == null) {
-        throw new NoSuchStatementException(h);
-      }
-      this.use = known;
-      this.info = found;
-      use.calls.incrementAndGet();
-    }
-
-    Statement statement() {
-      return JdbcMetaInternals.statement(info);
-    }
-
-    @Override
-    public void close() {
-      use.lastUsedNanos = System.nanoTime();
-      use.calls.decrementAndGet();
-    }
-  }
+  private final Sessions sessions;
 
   /** {@code logRequests} null: this server takes no requests to log metrics. */
-  ServerMeta(String url, Properties serverSettings, PcpServer.Limits limits,
+  ServerMeta(String url, Properties serverSettings, Limits limits,
       LogRequests logRequests) throws SQLException {
     super(url, withCacheExpiry(serverSettings, limits));
     JdbcMetaInternals.convertTimestampsAtUtc(this);
     this.servedArchives = serverSettings.getProperty(ConnectProperties.ARCHIVES.key);
     this.limits = limits;
     this.logRequests = logRequests;
-    this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
-    sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
+    this.sessions = new Sessions(limits, new AvaticaStatements());
+  }
+
+  /** Avatica's statement and connection caches, as the sessions see them. */
+  private final class AvaticaStatements implements Sessions.StatementStore {
+    @Override
+    public Statement statement(int statementId) {
+      StatementInfo info = getStatementCache().asMap().get(statementId);
+      return info == null ? null : JdbcMetaInternals.statement(info);
+    }
+
+    @Override
+    public boolean hasOpenResults(int statementId) {
+      StatementInfo info = getStatementCache().asMap().get(statementId);
+      try {
+        return info != null && info.getResultSet() != null && !info.getResultSet().isClosed();
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close(int statementId) {
+      getStatementCache().invalidate(statementId);
+    }
+
+    @Override
+    public void inUse(String connectionId) {
+      getConnectionCache().getIfPresent(connectionId);
+    }
+
+    @Override
+    public Set<String> expire() {
+      getStatementCache().cleanUp();
+      getConnectionCache().cleanUp();
+      return getConnectionCache().asMap().keySet();
+    }
+  }
+
+  /** A call on a statement its caller owns, or Avatica's "not found" for it. */
+  private Sessions.Call call(StatementHandle h) throws NoSuchStatementException {
+    Caller caller = ServingHandler.caller();
+    Sessions.Call call = sessions.call(caller, h.connectionId, h.id);
+    if (call == null) {
+      ownerOf(h.connectionId);
+      throw new NoSuchStatementException(h);
+    }
+    return call;
   }
 
   /**
@@ -142,7 +124,7 @@ final class ServerMeta extends JdbcMeta {
    * does not renew; the sweeper renews what is in use and closes what is idle itself, so the
    * caches' own expiry only reaches what the sweeper does not track (metadata results).
    */
-  private static Properties withCacheExpiry(Properties settings, PcpServer.Limits limits) {
+  private static Properties withCacheExpiry(Properties settings, Limits limits) {
     Properties all = new Properties();
     all.putAll(settings);
     for (String key : List.of(StatementCacheSettings.EXPIRY_DURATION.key(),
@@ -165,22 +147,20 @@ final class ServerMeta extends JdbcMeta {
     if (zone != null) {
       // the one setting a client chooses: how its zone-less date-times are read
       try {
-        settings.put("timeZone", ZoneId.of(zone.strip()).getId());
+        settings.put(ConnectProperties.TIME_ZONE.key, ZoneId.of(zone.strip()).getId());
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException("connection property timeZone must be a time zone,"
-            + " not '" + zone + "'");
+        throw new IllegalArgumentException("connection property " + ConnectProperties.TIME_ZONE.key
+            + " must be " + ConnectProperties.Kind.ZONE.accepted + ", not '" + zone + "'");
       }
     }
     super.openConnection(ch, settings);
     Caller caller = ServingHandler.caller();
-    connectionUsers.put(ch.id, caller.user());
-    if (autoLog != null && logRequests != null) {
-      autoLogIntervals.put(ch.id, autoLog);
-    }
+    sessions.opened(ch.id, caller, logRequests == null ? null : autoLog);
     try {
       SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
           .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
-      catalog.add(ServerStatusTable.NAME, new ServerStatusTable(this::counts));
+      catalog.add(ServerStatusTable.NAME, new ServerStatusTable(
+          () -> sessions.counts(logRequests == null ? 0 : logRequests.size())));
       catalog.add(FunctionsTable.NAME, FunctionsTable.of(getConnection(ch.id)));
       if (logRequests != null) {
         catalog.add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
@@ -228,80 +208,89 @@ final class ServerMeta extends JdbcMeta {
     ownerOf(ch.id);
   }
 
-  private ServerStatusTable.Counts counts() {
-    return new ServerStatusTable.Counts(connectionUsers.size(), uses.size(),
-        (int) uses.values().stream().filter(u -> u.stream != null).count(),
-        logRequests == null ? 0 : logRequests.size());
-  }
-
   @Override
   public StatementHandle createStatement(ConnectionHandle ch) {
-    String user = ownerOf(ch.id);
+    ownerOf(ch.id);
     StatementHandle h = super.createStatement(ch);
-    uses.put(h.id, new Use(user, ch.id));
+    sessions.created(h.id, ch.id);
     return h;
   }
 
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
-    String user = ownerOf(ch.id);
+    ownerOf(ch.id);
     StatementHandle h = super.prepare(ch, sql, maxRowCount);
-    uses.put(h.id, new Use(user, ch.id));
+    sessions.created(h.id, ch.id);
     return h;
   }
 
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-    try (Call call = new Call(h)) {
-      boolean stream = isStream(sql);
-      admit(h, call, stream);
-      if (!stream) {
-        return super.prepareAndExecute(h, sql, maxRowCount, frameRows(maxRowsInFirstFrame),
-            callback);
-      }
+    try (Sessions.Call call = call(h)) {
       try {
-        call.statement().execute(sql);
+        boolean stream = Sessions.isStream(sql);
+        call.admit(stream);
+        if (!stream) {
+          return super.prepareAndExecute(h, sql, maxRowCount, frameRows(maxRowsInFirstFrame),
+              callback);
+        }
+        try {
+          call.statement().execute(sql);
+        } catch (SQLException e) {
+          throw missingMetricRequested(h, sql).orElse(e);
+        }
+        return serveStream(h, call, call.statement().getResultSet(), sql, maxRowsInFirstFrame);
       } catch (SQLException e) {
-        throw missingMetricRequested(h, sql).orElse(e);
+        throw new RuntimeException(e);
+      } catch (RuntimeException e) {
+        throw call.explain(e);
       }
-      return serveStream(h, call, call.statement().getResultSet(), sql, maxRowsInFirstFrame);
-    } catch (SQLException e) {
-      throw new RuntimeException(e);
-    } catch (RuntimeException e) {
-      throw explain(h, e);
     }
   }
 
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
       int maxRowsInFirstFrame) throws NoSuchStatementException {
-    try (Call call = new Call(h)) {
-      String sql = h.signature == null ? null : h.signature.sql;
-      boolean stream = sql != null && isStream(sql);
-      admit(h, call, stream);
-      if (!stream) {
-        return super.execute(h, parameterValues, frameRows(maxRowsInFirstFrame));
+    try (Sessions.Call call = call(h)) {
+      try {
+        String sql = h.signature == null ? null : h.signature.sql;
+        boolean stream = sql != null && Sessions.isStream(sql);
+        call.admit(stream);
+        if (!stream) {
+          return super.execute(h, parameterValues, frameRows(maxRowsInFirstFrame));
+        }
+        PreparedStatement prepared = (PreparedStatement) call.statement();
+        for (int i = 0; i < parameterValues.size(); i++) {
+          prepared.setObject(i + 1, parameterValues.get(i).toJdbc(DateTimeUtils.calendar()));
+        }
+        return serveStream(h, call, prepared.executeQuery(), sql, maxRowsInFirstFrame);
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      } catch (RuntimeException e) {
+        throw call.explain(e);
       }
-      PreparedStatement prepared = (PreparedStatement) call.statement();
-      for (int i = 0; i < parameterValues.size(); i++) {
-        prepared.setObject(i + 1, parameterValues.get(i).toJdbc(DateTimeUtils.calendar()));
-      }
-      return serveStream(h, call, prepared.executeQuery(), sql, maxRowsInFirstFrame);
-    } catch (SQLException e) {
-      throw new RuntimeException(e);
-    } catch (RuntimeException e) {
-      throw explain(h, e);
     }
   }
 
-  private ExecuteResult serveStream(StatementHandle h, Call call, ResultSet results,
+  private ExecuteResult serveStream(StatementHandle h, Sessions.Call call, ResultSet results,
       String sql, int maxRowsInFirstFrame) throws SQLException {
-    call.info.setResultSet(results);
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    if (info != null) {
+      info.setResultSet(results);
+    }
     Signature signature = signature(results.getMetaData(), null, sql, StatementType.SELECT);
-    call.use.stream = StreamFrames.start(call.statement(), results, signature,
+    Calendar calendar = DateTimeUtils.calendar();
+    // each row as Avatica's own frames encode it
+    StreamPump.RowReader avaticaRow = rs -> {
+      Frame one = JdbcMetaInternals.frame(rs, 1, calendar, signature);
+      return one.done ? null : one.rows.iterator().next();
+    };
+    StreamPump stream = StreamPump.start(call.statement(), results, avaticaRow,
         limits.streamQueueRows(), "pmsql-stream-" + h.id);
-    Frame first = call.use.stream.next(0, frameRows(maxRowsInFirstFrame));
+    call.serve(stream);
+    StreamPump.Batch batch = stream.next(frameRows(maxRowsInFirstFrame));
+    Frame first = new Frame(0, batch.done(), batch.rows());
     return new ExecuteResult(List.of(MetaResultSet.create(h.connectionId, h.id, true,
         signature, first)));
   }
@@ -309,27 +298,31 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
-    try (Call call = new Call(h)) {
-      StreamFrames stream = call.use.stream;
-      if (stream == null) {
-        return super.fetch(h, offset, frameRows(fetchMaxRowCount));
+    try (Sessions.Call call = call(h)) {
+      try {
+        return call.stream() == null ? super.fetch(h, offset, frameRows(fetchMaxRowCount))
+            : frame(call, offset, fetchMaxRowCount);
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      } catch (RuntimeException e) {
+        throw call.explain(e);
       }
-      Frame frame = stream.next(offset, frameRows(fetchMaxRowCount));
-      if (frame.done) {
-        call.use.stream = null;
-      }
-      return frame;
-    } catch (SQLException e) {
-      throw new RuntimeException(e);
-    } catch (RuntimeException e) {
-      throw explain(h, e);
     }
+  }
+
+  /** The stream's next frame; a stream read to its end is done with. */
+  private Frame frame(Sessions.Call call, long offset, int maxRows) throws SQLException {
+    StreamPump.Batch batch = call.stream().next(frameRows(maxRows));
+    if (batch.done()) {
+      call.streamDone();
+    }
+    return new Frame(offset, batch.done(), batch.rows());
   }
 
   /** With log_missing_ms, a stream of an unlogged metric has it requested and says so. */
   private Optional<SQLException> missingMetricRequested(StatementHandle h,
       String sql) throws SQLException {
-    Integer interval = autoLogIntervals.get(h.connectionId);
+    Integer interval = sessions.autoLogInterval(h.connectionId);
     if (interval == null) {
       return Optional.empty();
     }
@@ -338,40 +331,10 @@ final class ServerMeta extends JdbcMeta {
         ServingHandler.caller(), logRequests, interval));
   }
 
-  /** Cancels every running query but streams, whose memory is bounded by their queues. */
-  private void cancelForMemory() {
-    uses.forEach((id, use) -> {
-      StatementInfo info = use.calls.get() > 0 && use.stream == null
-          ? getStatementCache().asMap().get(id) : null;
-      if (info != null) {
-        use.cancelledForMemory = true;
-        try {
-          JdbcMetaInternals.statement(info).cancel();
-        } catch (SQLException e) {
-          // closed meanwhile: it holds nothing any more
-        }
-      }
-    });
-  }
-
-  /** A query the memory guard cancelled fails with that reason, not "query cancelled". */
-  private RuntimeException explain(StatementHandle h, RuntimeException e) {
-    Use use = uses.get(h.id);
-    if (use == null || !use.cancelledForMemory) {
-      return e;
-    }
-    use.cancelledForMemory = false;
-    Runtime heap = Runtime.getRuntime();
-    return new RuntimeException(new SQLException("statement cancelled: the server's heap was"
-        + " still over " + Math.round(HEAP_FRACTION * 100) + "% full of " + (heap.maxMemory() >> 20)
-        + " MB after a collection; ask for less at once (a narrower time range, fewer groups,"
-        + " a LIMIT) or give the server more (PMSQL_JAVA_OPTS=-Xmx...)", "53200"));
-  }
-
   @Override
   public boolean syncResults(StatementHandle sh, QueryState state, long offset)
       throws NoSuchStatementException {
-    if (state.sql != null && isStream(state.sql)) {
+    if (state.sql != null && Sessions.isStream(state.sql)) {
       throw new RuntimeException(new SQLException("the server ended this stream: it was not"
           + " fetched for " + limits.idleTimeoutSeconds() + " s (idle timeout) or its"
           + " connection was lost; a stream is not restarted silently, run the query again",
@@ -382,103 +345,31 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public void closeStatement(StatementHandle h) {
-    endStream(uses.remove(h.id));
+    sessions.closed(h.id);
     super.closeStatement(h);
   }
 
   @Override
   public void closeConnection(ConnectionHandle ch) {
-    uses.forEach((id, use) -> {
-      if (use.connectionId.equals(ch.id)) {
-        forget(id);
-      }
-    });
-    connectionUsers.remove(ch.id);
-    autoLogIntervals.remove(ch.id);
+    sessions.closed(ch.id);
     super.closeConnection(ch);
   }
 
-  /** Stops the sweeper, every stream and requested pmlogger, and closes every connection. */
+  /** Stops the sessions, every stream and requested pmlogger, and closes every connection. */
   void shutdown() {
-    sweeper.shutdownNow();
-    memoryGuard.close();
-    uses.keySet().forEach(this::forget);
+    sessions.close();
     getConnectionCache().invalidateAll();
     if (logRequests != null) {
       logRequests.close();
     }
   }
 
-  private static void endStream(Use use) {
-    StreamFrames stream = use == null ? null : use.stream;
-    if (stream != null) {
-      use.stream = null;
-      stream.close();
-    }
-  }
-
-  /** Ends the statement's stream, then closes its results and itself. */
-  private void forget(int statementId) {
-    endStream(uses.remove(statementId));
-    getStatementCache().invalidate(statementId);
-  }
-
-  private void closeIdle() {
-    long idleMillis = TimeUnit.SECONDS.toMillis(limits.idleTimeoutSeconds());
-    uses.forEach((id, use) -> {
-      if (use.idleMillis() > idleMillis) {
-        forget(id);
-      } else if (getStatementCache().getIfPresent(id) == null) {
-        uses.remove(id); // evicted by Avatica's cache
-      } else {
-        getConnectionCache().getIfPresent(use.connectionId);
-      }
-    });
-    getStatementCache().cleanUp();
-    getConnectionCache().cleanUp();
-    connectionUsers.keySet().retainAll(getConnectionCache().asMap().keySet());
-    autoLogIntervals.keySet().retainAll(getConnectionCache().asMap().keySet());
-  }
-
-  /** The connection's user, who must be the one asking: ids are not credentials. */
-  private String ownerOf(String connectionId) {
-    String owner = connectionUsers.get(connectionId);
-    if (owner == null || !owner.equals(ServingHandler.caller().user())) {
+  /** Throws Avatica's "not found" unless the caller owns the connection. */
+  private void ownerOf(String connectionId) {
+    if (!sessions.owns(ServingHandler.caller(), connectionId)) {
       throw new NoSuchConnectionException("Connection not found: invalid id, closed, or"
           + " expired: " + connectionId);
     }
-    return owner;
-  }
-
-  /** Refuses a user's statement beyond the cap; sets the timeout of a finite query. */
-  private void admit(StatementHandle h, Call call, boolean stream) throws SQLException {
-    endStream(call.use);
-    long open = uses.entrySet().stream()
-        .filter(e -> e.getKey() != h.id && e.getValue().user.equals(call.use.user))
-        .filter(e -> hasOpenResults(e.getKey(), e.getValue()))
-        .count();
-    if (open >= limits.maxStatementsPerUser()) {
-      throw new SQLException("too many open statements: " + describe(call.use.user) + " has "
-          + open + " with unread results (limit " + limits.maxStatementsPerUser()
-          + "); close statements whose results are no longer read", "53000");
-    }
-    call.statement().setQueryTimeout(stream ? 0 : limits.statementTimeoutSeconds());
-  }
-
-  private boolean hasOpenResults(int statementId, Use use) {
-    if (use.stream != null) {
-      return true;
-    }
-    StatementInfo info = getStatementCache().asMap().get(statementId);
-    try {
-      return info != null && info.getResultSet() != null && !info.getResultSet().isClosed();
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private static String describe(String user) {
-    return user.isEmpty() ? "this server's anonymous (loopback) users" : "user '" + user + "'";
   }
 
   /**
@@ -487,19 +378,5 @@ final class ServerMeta extends JdbcMeta {
    */
   private int frameRows(int requested) {
     return requested <= 0 ? limits.maxFrameRows() : Math.min(requested, limits.maxFrameRows());
-  }
-
-  /** Whether the statement is a SELECT STREAM; text that does not parse is not. */
-  static boolean isStream(String sql) {
-    try {
-      SqlNode node = SqlParser.create(sql, SqlRules.parser()).parseStmt();
-      if (node instanceof SqlOrderBy orderBy) {
-        node = orderBy.query;
-      }
-      return node instanceof SqlSelect select
-          && select.isKeywordPresent(SqlSelectKeyword.STREAM);
-    } catch (SqlParseException e) {
-      return false;
-    }
   }
 }

@@ -14,6 +14,8 @@ import org.apache.calcite.avatica.server.AvaticaJsonHandler;
 import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.pmsql.serving.Caller;
+import org.pmsql.serving.LogRequests;
 
 /**
  * Serves both of Avatica's wire formats on one port, choosing per request (a JSON request is

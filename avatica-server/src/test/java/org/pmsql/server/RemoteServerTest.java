@@ -10,6 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.serving.Limits;
 import org.pmsql.testsupport.PcpTools;
 
 /**
@@ -48,10 +53,10 @@ class RemoteServerTest {
   @TempDir Path dir;
 
   private static PcpServer start(Path users) throws SQLException {
-    return start(users, PcpServer.Limits.DEFAULT);
+    return start(users, Limits.DEFAULT);
   }
 
-  private static PcpServer start(Path users, PcpServer.Limits limits) throws SQLException {
+  private static PcpServer start(Path users, Limits limits) throws SQLException {
     return PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null, limits, null));
   }
 
@@ -84,7 +89,7 @@ class RemoteServerTest {
   @Test
   void fetchSizeZeroGivesEveryRow() throws Exception {
     String sql = "SELECT ts_ns, metric, inst FROM vm.metrics WHERE ts_ns > ?";
-    try (PcpServer server = start(null, new PcpServer.Limits(600, 16, 1000, 10_000, 300, 1000, 3600, 20));
+    try (PcpServer server = start(null, new Limits(600, 16, 1000, 10_000, 300, 1000, 3600, 20));
         Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE);
         Connection remote = DriverManager.getConnection(url(server))) {
       List<String> want = rows(local, sql.replace("?", "0"));
@@ -125,7 +130,7 @@ class RemoteServerTest {
   void statementsWithUnreadResultsAreCappedPerUser() throws Exception {
     Path users = dir.resolve("users");
     Files.writeString(users, "alice: a\nbob: b\n");
-    try (PcpServer server = start(users, PcpServer.Limits.DEFAULT.withMaxStatementsPerUser(2))) {
+    try (PcpServer server = start(users, Limits.DEFAULT.withMaxStatementsPerUser(2))) {
       String base = url(server) + ";authentication=BASIC;avatica_user=";
       try (Connection alice = DriverManager.getConnection(base + "alice;avatica_password=a");
           Connection bob = DriverManager.getConnection(base + "bob;avatica_password=b")) {
@@ -156,7 +161,7 @@ class RemoteServerTest {
   /** The server ends a query at its own timeout, whatever the client set. */
   @Test
   void theServerTimesQueriesOut() throws Exception {
-    try (PcpServer server = start(null, PcpServer.Limits.DEFAULT.withStatementTimeoutSeconds(1));
+    try (PcpServer server = start(null, Limits.DEFAULT.withStatementTimeoutSeconds(1));
         Connection remote = DriverManager.getConnection(url(server))) {
       ResultSet rs = unread(remote);
       Thread.sleep(1500);
@@ -233,7 +238,7 @@ class RemoteServerTest {
         "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
     assertEquals(0, made.exitCode(), made.output());
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, true,
-        new PcpServer.Tls(keystore, "changeit", null, null), PcpServer.Limits.DEFAULT, null))) {
+        new PcpServer.Tls(keystore, "changeit", null, null), Limits.DEFAULT, null))) {
       String url = "jdbc:avatica:remote:url=https://127.0.0.1:" + server.port()
           + ";serialization=protobuf;truststore=" + keystore + ";truststore_password=changeit"
           + ";authentication=DIGEST;avatica_user=bob;avatica_password=";
@@ -268,6 +273,48 @@ class RemoteServerTest {
       }
       assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
     }
+  }
+
+  /**
+   * A statement is reached through the connection that made it: naming it with another
+   * connection, even one's own, finds nothing (it used to run the SQL on the other connection's
+   * statement).
+   */
+  @Test
+  void aStatementIsReachedOnlyThroughItsOwnConnection() throws Exception {
+    String localCount;
+    try (Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE)) {
+      localCount = rows(local, "SELECT count(*) FROM vm.metrics").get(0);
+    }
+    try (PcpServer server = start(null)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port());
+      for (String id : List.of("conn-a", "conn-b")) {
+        assertEquals(200, post(http, uri, "{\"request\":\"openConnection\",\"connectionId\":\""
+            + id + "\"}").statusCode());
+      }
+      HttpResponse<String> created = post(http, uri,
+          "{\"request\":\"createStatement\",\"connectionId\":\"conn-a\"}");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"statementId\":(\\d+)")
+          .matcher(created.body());
+      assertTrue(m.find(), created.body());
+      String execute = "{\"request\":\"prepareAndExecute\",\"connectionId\":\"%s\","
+          + "\"statementId\":" + m.group(1) + ",\"sql\":\"SELECT count(*) FROM vm.metrics\","
+          + "\"maxRowCount\":-1,\"maxRowsInFirstFrame\":-1}";
+      HttpResponse<String> other = post(http, uri, String.format(execute, "conn-b"));
+      // Avatica's answer for a statement the server does not have
+      assertTrue(other.body().contains("\"missingStatement\":true")
+          && other.body().contains("\"results\":null"), other.body());
+      HttpResponse<String> own = post(http, uri, String.format(execute, "conn-a"));
+      assertTrue(own.body().contains("\"missingStatement\":false")
+          && own.body().contains("\"rows\":[[" + localCount + "]]"), own.body());
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI uri, String json)
+      throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))
+        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<String> rows(Connection c, String sql) throws SQLException {

@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,6 +18,7 @@ import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.format.ResultRecord;
+import org.pmsql.jdbc.ConnectProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,14 +46,8 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Path> paths = new ArrayList<>();
-    for (String arg : archives) {
-      for (String part : arg.split(",")) {
-        if (!part.isBlank()) {
-          paths.add(Path.of(part));
-        }
-      }
-    }
+    List<Path> paths = archives.stream().flatMap(arg -> ConnectProperties.paths(arg).stream())
+        .toList();
     PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
         StandardCharsets.UTF_8);
     ArchiveDiscovery discovery = ArchiveDiscovery.discover(paths);

@@ -1,6 +1,9 @@
 package org.pmsql.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
+import org.pmsql.jdbc.ConnectProperties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,11 +22,24 @@ public final class Pmsql implements Runnable {
 
   /** Runs a command line and returns its exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line with the subcommands on the class path; its help ends with the connection
+   * properties, which {@code jdbc:pcp:} URLs and tools' driver settings take.
+   */
+  private static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Pmsql());
     for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
       commandLine.addSubcommand(extra);
     }
-    return commandLine.execute(args);
+    List<String> footer = new ArrayList<>(List.of("",
+        "Connection properties (jdbc:pcp:KEY=VALUE;KEY=VALUE, or a JDBC tool's driver"
+            + " properties): key, default, what it does:"));
+    ConnectProperties.described().forEach(line -> footer.add("  " + line.replace("%", "%%")));
+    commandLine.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    return commandLine;
   }
 
   /** Without a subcommand, the interactive shell over PCP's archive directory. */

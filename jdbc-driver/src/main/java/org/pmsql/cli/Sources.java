@@ -65,7 +65,8 @@ final class Sources {
       if (discovery.address != null) {
         settings.put(ConnectProperties.DISCOVER_ADDRESS.key, discovery.address);
       }
-      settings.put(ConnectProperties.DISCOVER_TIMEOUT.key, Integer.toString(discovery.timeoutSeconds));
+      settings.put(ConnectProperties.DISCOVER_TIMEOUT.key,
+          Integer.toString(discovery.timeoutSeconds));
     }
     return settings;
   }

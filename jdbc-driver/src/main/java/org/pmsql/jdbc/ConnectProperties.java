@@ -21,20 +21,45 @@ import org.apache.calcite.config.CalciteConnectionProperty;
 import org.pmsql.archive.ArchiveFiles;
 
 /**
- * The connection properties jdbc:pcp: takes, and the check that refuses any other or any value
- * it cannot use, naming the key and what it accepts: a misspelt {@code archive=} must not read
- * PCP's default directory instead, nor {@code timeZone=Mars/Olympus} quietly mean UTC.
+ * The connection properties jdbc:pcp: takes, each with its kind of value, its default and what
+ * it does: the driver reads them here, {@code pmsql --help} and README list them from here, and
+ * the check refuses any other key or any value it cannot use, naming the key and what it
+ * accepts: a misspelt {@code archive=} must not read PCP's default directory instead, nor
+ * {@code timeZone=Mars/Olympus} quietly mean UTC.
  */
 public enum ConnectProperties {
-  ARCHIVES("archives", "archive directories or files, comma-separated"),
-  SERVERS("servers", "pmsql server URLs, comma-separated"),
-  CATALOG("catalog", "the archive catalog's directory, or none"),
-  DISCOVER("discover", "true or false"),
-  DISCOVER_ADDRESS("discover_address", "the address of the interface to browse DNS-SD on"),
-  DISCOVER_TIMEOUT("discover_timeout", "a positive whole number of seconds"),
-  SERVERS_TIMEOUT("servers_timeout", "a positive whole number of seconds"),
-  SERVERS_QUERY_TIMEOUT("servers_query_timeout", "a positive whole number of seconds"),
-  SERVERS_REQUIRED("servers_required", "true or false");
+  ARCHIVES("archives", Kind.PATHS, null, "archive directories, base names or files, or pmlogger"
+      + " roots; default PCP_ARCHIVE_DIR (/var/log/pcp/pmlogger)"),
+  CATALOG("catalog", Kind.TEXT, null, "the archive catalog's directory, or none; default"
+      + " PMSQL_CATALOG, else ~/.cache/pmsql"),
+  TIME_ZONE("timeZone", Kind.ZONE, "UTC", "the zone of date-times written without one"),
+  SERVERS("servers", Kind.LIST, null, "pmsql server URLs to read as one, instead of archives"),
+  SERVERS_TIMEOUT("servers_timeout", Kind.SECONDS, "5", "how long a server has to answer the"
+      + " catalog"),
+  SERVERS_QUERY_TIMEOUT("servers_query_timeout", Kind.SECONDS, "300", "how long a server has"
+      + " to answer a query"),
+  SERVERS_REQUIRED("servers_required", Kind.BOOLEAN, "false", "a server that fails fails the"
+      + " query (else it is left out and listed in pcp.server_errors)"),
+  DISCOVER("discover", Kind.BOOLEAN, "false", "add the pmsql servers a DNS-SD browse finds"),
+  DISCOVER_ADDRESS("discover_address", Kind.TEXT, null, "the address of the interface to browse"
+      + " on; default the default interface"),
+  DISCOVER_TIMEOUT("discover_timeout", Kind.SECONDS, "3", "how long a DNS-SD browse waits");
+
+  /** What a property's value is, as its refusal says it. */
+  public enum Kind {
+    TEXT("text"),
+    LIST("a comma-separated list"),
+    PATHS("comma-separated paths"),
+    BOOLEAN("true or false"),
+    SECONDS("a positive whole number of seconds"),
+    ZONE("a time zone such as UTC, Europe/Berlin or +02:00");
+
+    public final String accepted;
+
+    Kind(String accepted) {
+      this.accepted = accepted;
+    }
+  }
 
   /** Keys every JDBC tool may send, which a local connection has no use for. */
   private static final Set<String> CREDENTIALS = Set.of("user", "password");
@@ -53,33 +78,70 @@ public enum ConnectProperties {
   }
 
   public final String key;
-  private final String accepted;
+  public final Kind kind;
+  /** The value when the property is not given; null where there is none or it is found. */
+  public final String defaultValue;
+  public final String description;
 
-  ConnectProperties(String key, String accepted) {
+  ConnectProperties(String key, Kind kind, String defaultValue, String description) {
     this.key = key;
-    this.accepted = accepted;
+    this.kind = kind;
+    this.defaultValue = defaultValue;
+    this.description = description;
   }
 
+  /** The value given, else the default. */
   public String get(Properties properties) {
-    return properties.getProperty(key);
+    return properties.getProperty(key, defaultValue);
   }
 
-  /** The value as a positive whole number, or {@code otherwise} when unset. */
-  public int positiveInt(Properties properties, int otherwise) throws SQLException {
+  /** A list's items, or none when not given. */
+  public List<String> list(Properties properties) {
+    String value = get(properties);
+    return value == null ? List.of() : commaList(value);
+  }
+
+  /** A number of seconds, given or the default. */
+  public int seconds(Properties properties) throws SQLException {
     String value = get(properties);
     try {
-      int number = value == null ? otherwise : Integer.parseInt(value.strip());
+      int number = Integer.parseInt(value.strip());
       if (number > 0) {
         return number;
       }
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw refused(key, value, accepted);
+    throw refused(key, value, kind.accepted);
   }
 
   public boolean flag(Properties properties) {
     return Boolean.parseBoolean(get(properties));
+  }
+
+  /**
+   * The items of a comma-separated list, as every list pmsql takes is written (paths, server
+   * URLs, on the command line or in a connection property): stripped, blanks left out.
+   */
+  public static List<String> commaList(String value) {
+    List<String> items = new ArrayList<>();
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        items.add(part.strip());
+      }
+    }
+    return items;
+  }
+
+  /** The paths an archives value names. */
+  public static List<Path> paths(String value) {
+    return commaList(value).stream().map(Path::of).toList();
+  }
+
+  /** One line per property, {@code key  default  description}, for help and README. */
+  public static List<String> described() {
+    return Arrays.stream(values()).map(p -> String.format("%-22s %-6s %s (%s)", p.key,
+        p.defaultValue == null ? "-" : p.defaultValue, p.description, p.kind.accepted)).toList();
   }
 
   /**
@@ -96,7 +158,7 @@ public enum ConnectProperties {
         checkEngineValue(ENGINE.get(key), key, value);
       } else if (!CREDENTIALS.contains(key) && !key.startsWith(AVATICA_SERVER)) {
         throw new SQLException("unknown connection property '" + key + "'; jdbc:pcp: takes "
-            + String.join(", ", keys()) + ", and Calcite's (timeZone, caseSensitive, lex, ...)",
+            + String.join(", ", keys()) + ", and Calcite's (caseSensitive, lex, ...)",
             "HY024");
       }
     }
@@ -116,24 +178,31 @@ public enum ConnectProperties {
   }
 
   private void checkValue(String value) throws SQLException {
-    switch (this) {
-      case DISCOVER, SERVERS_REQUIRED -> checkBoolean(key, value);
-      case DISCOVER_TIMEOUT, SERVERS_TIMEOUT, SERVERS_QUERY_TIMEOUT -> {
+    switch (kind) {
+      case BOOLEAN -> checkBoolean(key, value);
+      case SECONDS -> {
         Properties single = new Properties();
         single.setProperty(key, value);
-        positiveInt(single, 1);
+        seconds(single);
       }
-      case ARCHIVES -> {
+      case ZONE -> {
+        try {
+          ZoneId.of(value.strip());
+        } catch (DateTimeException e) {
+          throw refused(key, value, kind.accepted);
+        }
+      }
+      case PATHS -> {
         for (Path path : paths(value)) {
           if (!exists(path)) {
-            throw new SQLException("connection property archives: " + path + " does not exist"
-                + " (neither a directory nor an archive's base name or file)", "08001");
+            throw new SQLException("connection property " + key + ": " + path + " does not"
+                + " exist (neither a directory nor an archive's base name or file)", "08001");
           }
         }
       }
       default -> {
         if (value.isBlank()) {
-          throw refused(key, value, accepted);
+          throw refused(key, value, kind.accepted);
         }
       }
     }
@@ -148,27 +217,8 @@ public enum ConnectProperties {
     }
   }
 
-  /** The paths an archives value names: comma-separated, blanks left out. */
-  public static List<Path> paths(String value) {
-    List<Path> paths = new ArrayList<>();
-    for (String part : value.split(",")) {
-      if (!part.isBlank()) {
-        paths.add(Path.of(part.strip()));
-      }
-    }
-    return paths;
-  }
-
   private static void checkEngineValue(ConnectionProperty property, String key, String value)
       throws SQLException {
-    if (property == BuiltInConnectionProperty.TIME_ZONE) {
-      try {
-        ZoneId.of(value.strip());
-      } catch (DateTimeException e) {
-        throw refused(key, value, "a time zone such as UTC, Europe/Berlin or +02:00");
-      }
-      return;
-    }
     switch (property.type()) {
       case BOOLEAN -> checkBoolean(key, value);
       case ENUM -> {

@@ -35,7 +35,8 @@ public final class JdbcCatalog {
    */
   public static Integer columnSize(int jdbcType, int precision) {
     return switch (jdbcType) {
-      case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> 19 + (precision > 0 ? precision + 1 : 0);
+      case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE ->
+          19 + (precision > 0 ? precision + 1 : 0);
       case Types.TIME, Types.TIME_WITH_TIMEZONE -> 8 + (precision > 0 ? precision + 1 : 0);
       case Types.DATE -> 10;
       case Types.TINYINT -> 3;

@@ -80,7 +80,9 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
       return null;
     }
     Properties withDefaults = new Properties();
-    withDefaults.setProperty("timeZone", "UTC");
+    // Calcite's own default is the JVM's zone, which no answer may depend on
+    withDefaults.setProperty(ConnectProperties.TIME_ZONE.key,
+        ConnectProperties.TIME_ZONE.defaultValue);
     withDefaults.putAll(SqlRules.connectionDefaults());
     if (info != null) {
       withDefaults.putAll(info);
@@ -109,8 +111,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         List<String> hosts;
         if (federated(properties)) {
           Federation.register(calcite.getRootSchema(), servers(properties),
-              new Federation.Options(ConnectProperties.SERVERS_TIMEOUT.positiveInt(properties, 5),
-                  ConnectProperties.SERVERS_QUERY_TIMEOUT.positiveInt(properties, 300),
+              new Federation.Options(ConnectProperties.SERVERS_TIMEOUT.seconds(properties),
+                  ConnectProperties.SERVERS_QUERY_TIMEOUT.seconds(properties),
                   ConnectProperties.SERVERS_REQUIRED.flag(properties)));
           hosts = List.of();
         } else {
@@ -143,15 +145,12 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
    */
   private static List<Federation.Server> servers(Properties properties) throws SQLException {
     List<Federation.Server> servers = new ArrayList<>();
-    String listed = ConnectProperties.SERVERS.get(properties);
-    for (String url : listed == null ? new String[0] : listed.split(",")) {
-      if (!url.isBlank()) {
-        servers.add(new Federation.Server(url.strip(), "servers"));
-      }
+    for (String url : ConnectProperties.SERVERS.list(properties)) {
+      servers.add(new Federation.Server(url, "servers"));
     }
     if (ConnectProperties.DISCOVER.flag(properties)) {
       String address = ConnectProperties.DISCOVER_ADDRESS.get(properties);
-      int seconds = ConnectProperties.DISCOVER_TIMEOUT.positiveInt(properties, 3);
+      int seconds = ConnectProperties.DISCOVER_TIMEOUT.seconds(properties);
       try {
         for (String url : DnsSd.browse(address, seconds)) {
           if (servers.stream().noneMatch(s -> s.url().equals(url))) {

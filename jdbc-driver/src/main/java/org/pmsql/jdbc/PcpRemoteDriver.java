@@ -47,10 +47,10 @@ public final class PcpRemoteDriver extends org.apache.calcite.avatica.remote.Dri
       forwarded.putAll(info);
     }
     String zone = ConnectStringParser.parse(url.substring(PREFIX.length()), forwarded)
-        .getProperty("timeZone");
+        .getProperty(ConnectProperties.TIME_ZONE.key);
     if (zone != null) {
       Properties zoneOnly = new Properties();
-      zoneOnly.setProperty("timeZone", zone);
+      zoneOnly.setProperty(ConnectProperties.TIME_ZONE.key, zone);
       ConnectProperties.check(zoneOnly);
       forwarded.setProperty(SESSION_ZONE, zone);
     }

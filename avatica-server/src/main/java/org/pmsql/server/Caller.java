@@ -1,9 +1,0 @@
-package org.pmsql.server;
-
-/**
- * Who sent the request being served: the authenticated user (empty on a server without users,
- * which only loopback clients reach) and whether that user may ask for metrics to be logged.
- */
-record Caller(String user, boolean mayRequestLogging) {
-  static final Caller ANONYMOUS = new Caller("", true);
-}

@@ -1,0 +1,305 @@
+package org.pmsql.serving;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSelectKeyword;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.pmsql.archive.DaemonThreads;
+import org.pmsql.sql.SqlRules;
+
+/**
+ * What a server keeps of its clients' work, whatever protocol they speak:
+ * <ul>
+ * <li>a connection belongs to the user who opened it, and only that user reaches it;
+ * <li>each user may keep only so many statements with open results, and a finite query runs at
+ *     most the statement timeout;
+ * <li>statements, streams and connections a client stopped using are closed after the idle
+ *     timeout (a statement in a call is never idle, however long planning or a first batch
+ *     takes);
+ * <li>when the heap stays nearly full after a collection, running queries (not streams, whose
+ *     memory their queues bound) are cancelled, and say why.
+ * </ul>
+ * A front-end keeps its statements as its protocol needs ({@link StatementStore}) and tells
+ * these sessions what opens, runs and closes.
+ */
+public final class Sessions implements AutoCloseable {
+  /** Running queries are cancelled when the heap is this full after a collection. */
+  private static final double HEAP_FRACTION = 0.85;
+
+  /** A front-end's statements and connections, which the sessions ask about and close. */
+  public interface StatementStore {
+    /** The JDBC statement behind an id, or null when the front-end no longer holds it. */
+    Statement statement(int statementId);
+
+    /** Whether the statement has a result set that is still open. */
+    boolean hasOpenResults(int statementId);
+
+    /** Closes the statement and its results. */
+    void close(int statementId);
+
+    /** A connection is still in use: the front-end must not expire it. */
+    void inUse(String connectionId);
+
+    /** Expires what the front-end itself tracks; returns the connections still open. */
+    Set<String> expire();
+  }
+
+  private final Limits limits;
+  private final StatementStore store;
+  private final MemoryGuard memoryGuard;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+      DaemonThreads.named("pmsql-idle-sweeper"));
+
+  /** A connection's owner, and its log_missing_ms interval (null: none asked). */
+  private record Connection(String user, Integer autoLogInterval) {}
+
+  /**
+   * What the server knows of a client's statement: whose it is, whether a call on it is
+   * running, when it was last used, and its stream if it serves one.
+   */
+  private static final class Use {
+    final String user;
+    final String connectionId;
+    final AtomicInteger calls = new AtomicInteger();
+    volatile long lastUsedNanos = System.nanoTime();
+    volatile StreamPump stream;
+    volatile boolean cancelledForMemory;
+
+    Use(String user, String connectionId) {
+      this.user = user;
+      this.connectionId = connectionId;
+    }
+
+    long idleMillis() {
+      return calls.get() > 0 ? 0
+          : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastUsedNanos);
+    }
+  }
+
+  public Sessions(Limits limits, StatementStore store) {
+    this.limits = limits;
+    this.store = store;
+    this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
+    sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** A connection opened by {@code caller}; {@code autoLogInterval} null when not asked. */
+  public void opened(String connectionId, Caller caller, Integer autoLogInterval) {
+    connections.put(connectionId, new Connection(caller.user(), autoLogInterval));
+  }
+
+  /** Whether the connection is open and the caller's: ids are not credentials. */
+  public boolean owns(Caller caller, String connectionId) {
+    Connection connection = connections.get(connectionId);
+    return connection != null && connection.user().equals(caller.user());
+  }
+
+  /** The connection's log_missing_ms interval, or null. */
+  public Integer autoLogInterval(String connectionId) {
+    Connection connection = connections.get(connectionId);
+    return connection == null ? null : connection.autoLogInterval();
+  }
+
+  /** A statement the owner of its connection created. */
+  public void created(int statementId, String connectionId) {
+    Connection connection = connections.get(connectionId);
+    if (connection != null) {
+      uses.put(statementId, new Use(connection.user(), connectionId));
+    }
+  }
+
+  /**
+   * One call on a statement, from its start to its end: its use is never idle meanwhile. Null
+   * when the statement is unknown or no longer held, or the caller does not own its connection.
+   */
+  public Call call(Caller caller, String connectionId, int statementId) {
+    if (!owns(caller, connectionId)) {
+      return null;
+    }
+    Use use = uses.get(statementId);
+    Statement statement = store.statement(statementId);
+    if (use == null || statement == null || !use.connectionId.equals(connectionId)) {
+      return null;
+    }
+    return new Call(statementId, use, statement);
+  }
+
+  /** A call in progress on one statement; closing it ends the call. */
+  public final class Call implements AutoCloseable {
+    private final int statementId;
+    private final Use use;
+    private final Statement statement;
+
+    private Call(int statementId, Use use, Statement statement) {
+      this.statementId = statementId;
+      this.use = use;
+      this.statement = statement;
+      use.calls.incrementAndGet();
+    }
+
+    public Statement statement() {
+      return statement;
+    }
+
+    /** The stream this statement serves, or null. */
+    public StreamPump stream() {
+      return use.stream;
+    }
+
+    /** The statement serves this stream from now on. */
+    public void serve(StreamPump stream) {
+      use.stream = stream;
+    }
+
+    /** The stream has ended and been read to its end. */
+    public void streamDone() {
+      use.stream = null;
+    }
+
+    /**
+     * Before executing: ends the statement's earlier stream, refuses a user's statement beyond
+     * the cap, and sets the timeout of a finite query.
+     */
+    public void admit(boolean stream) throws SQLException {
+      endStream(use);
+      long open = uses.entrySet().stream()
+          .filter(e -> e.getKey() != statementId && e.getValue().user.equals(use.user))
+          .filter(e -> hasOpenResults(e.getKey(), e.getValue()))
+          .count();
+      if (open >= limits.maxStatementsPerUser()) {
+        throw new SQLException("too many open statements: " + describe(use.user) + " has "
+            + open + " with unread results (limit " + limits.maxStatementsPerUser()
+            + "); close statements whose results are no longer read", "53000");
+      }
+      statement.setQueryTimeout(stream ? 0 : limits.statementTimeoutSeconds());
+    }
+
+    /** A query the memory guard cancelled fails with that reason, not "query cancelled". */
+    public RuntimeException explain(RuntimeException e) {
+      if (!use.cancelledForMemory) {
+        return e;
+      }
+      use.cancelledForMemory = false;
+      Runtime heap = Runtime.getRuntime();
+      return new RuntimeException(new SQLException("statement cancelled: the server's heap was"
+          + " still over " + Math.round(HEAP_FRACTION * 100) + "% full of "
+          + (heap.maxMemory() >> 20) + " MB after a collection; ask for less at once (a"
+          + " narrower time range, fewer groups, a LIMIT) or give the server more"
+          + " (PMSQL_JAVA_OPTS=-Xmx...)", "53200"));
+    }
+
+    @Override
+    public void close() {
+      use.lastUsedNanos = System.nanoTime();
+      use.calls.decrementAndGet();
+    }
+  }
+
+  /** A statement the client closed: its stream ends. */
+  public void closed(int statementId) {
+    endStream(uses.remove(statementId));
+  }
+
+  /** A connection the client closed: its statements are forgotten, their streams ended. */
+  public void closed(String connectionId) {
+    uses.forEach((id, use) -> {
+      if (use.connectionId.equals(connectionId)) {
+        forget(id);
+      }
+    });
+    connections.remove(connectionId);
+  }
+
+  /** Connections, statements and streams open now. */
+  public ServerStatusTable.Counts counts(int logRequests) {
+    return new ServerStatusTable.Counts(connections.size(), uses.size(),
+        (int) uses.values().stream().filter(u -> u.stream != null).count(), logRequests);
+  }
+
+  /** Whether the statement is a SELECT STREAM; text that does not parse is not. */
+  public static boolean isStream(String sql) {
+    try {
+      SqlNode node = SqlParser.create(sql, SqlRules.parser()).parseStmt();
+      if (node instanceof SqlOrderBy orderBy) {
+        node = orderBy.query;
+      }
+      return node instanceof SqlSelect select
+          && select.isKeywordPresent(SqlSelectKeyword.STREAM);
+    } catch (SqlParseException e) {
+      return false;
+    }
+  }
+
+  /** Stops the sweeper and the memory guard, and ends every statement and stream. */
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    memoryGuard.close();
+    uses.keySet().forEach(this::forget);
+  }
+
+  private static void endStream(Use use) {
+    StreamPump stream = use == null ? null : use.stream;
+    if (stream != null) {
+      use.stream = null;
+      stream.close();
+    }
+  }
+
+  /** Ends the statement's stream, then closes its results and itself. */
+  private void forget(int statementId) {
+    endStream(uses.remove(statementId));
+    store.close(statementId);
+  }
+
+  private void closeIdle() {
+    long idleMillis = TimeUnit.SECONDS.toMillis(limits.idleTimeoutSeconds());
+    uses.forEach((id, use) -> {
+      if (use.idleMillis() > idleMillis) {
+        forget(id);
+      } else if (store.statement(id) == null) {
+        uses.remove(id); // expired by the front-end
+      } else {
+        store.inUse(use.connectionId);
+      }
+    });
+    connections.keySet().retainAll(store.expire());
+  }
+
+  /** Cancels every running query but streams. */
+  private void cancelForMemory() {
+    uses.forEach((id, use) -> {
+      Statement statement = use.calls.get() > 0 && use.stream == null ? store.statement(id)
+          : null;
+      if (statement != null) {
+        use.cancelledForMemory = true;
+        try {
+          statement.cancel();
+        } catch (SQLException e) {
+          // closed meanwhile: it holds nothing any more
+        }
+      }
+    });
+  }
+
+  private boolean hasOpenResults(int statementId, Use use) {
+    return use.stream != null || store.hasOpenResults(statementId);
+  }
+
+  private static String describe(String user) {
+    return user.isEmpty() ? "this server's anonymous (loopback) users" : "user '" + user + "'";
+  }
+}
