@@ -17,6 +17,7 @@ import org.pmsql.archive.format.MetadataReader;
 import org.pmsql.archive.format.RecordStream;
 import org.pmsql.archive.format.ResultRecord;
 import org.pmsql.archive.format.TemporalIndex;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 import org.pmsql.archive.source.ByteSources;
 

@@ -7,6 +7,7 @@ import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.RecordStream;
 import org.pmsql.archive.format.ResultRecord;
 import org.pmsql.archive.format.TemporalIndex;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 
 /**

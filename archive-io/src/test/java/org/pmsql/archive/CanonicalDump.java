@@ -15,6 +15,7 @@ import org.pmsql.archive.format.HelpText;
 import org.pmsql.archive.format.MetricDesc;
 import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.format.ResultRecord;
+import org.pmsql.archive.source.ArchiveFormatException;
 
 /**
  * Writes what this reader decodes in the same canonical text as tools/pcp-oracle/pcp-oracle.c

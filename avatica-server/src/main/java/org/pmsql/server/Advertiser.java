@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
-import org.pmsql.archive.DaemonThreads;
+import org.pmsql.archive.source.DaemonThreads;
 import org.pmsql.federation.DnsSd;
 import org.pmsql.federation.Federation;
 

@@ -29,7 +29,7 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ViewTable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.pmsql.archive.DaemonThreads;
+import org.pmsql.archive.source.DaemonThreads;
 import org.pmsql.sql.HostSchema;
 import org.pmsql.sql.PcpSchemas;
 import org.pmsql.sql.SqlRules;

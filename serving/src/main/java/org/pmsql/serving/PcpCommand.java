@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.pmsql.archive.DaemonThreads;
+import org.pmsql.archive.source.DaemonThreads;
 
 /**
  * Runs a PCP tool (pminfo, pmlc) with a hard time limit: libpcp's own timeouts cannot be

@@ -15,7 +15,7 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.pmsql.archive.DaemonThreads;
+import org.pmsql.archive.source.DaemonThreads;
 import org.pmsql.sql.SqlRules;
 
 /**

@@ -29,7 +29,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveFiles;
 import org.pmsql.archive.ArchiveOpener;
-import org.pmsql.archive.DaemonThreads;
+import org.pmsql.archive.source.DaemonThreads;
 import org.pmsql.archive.format.Label;
 
 /**

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.format.ArchiveMetadata;
 import org.pmsql.archive.format.Label;
 import org.pmsql.archive.format.MetadataReader;

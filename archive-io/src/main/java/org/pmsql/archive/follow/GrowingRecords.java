@@ -2,7 +2,7 @@ package org.pmsql.archive.follow;
 
 import java.io.Closeable;
 import java.io.IOException;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.format.BigEndian;
 import org.pmsql.archive.format.RecordStream;
 import org.pmsql.archive.source.ByteSource;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveFiles;
 import org.pmsql.archive.ArchiveCursor;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.RecordCursor;
 import org.pmsql.archive.format.ArchiveMetadata;

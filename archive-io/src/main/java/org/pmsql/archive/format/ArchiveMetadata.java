@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 
 /** Everything an archive's .meta file says: descriptors, instance domains, labels and texts. */

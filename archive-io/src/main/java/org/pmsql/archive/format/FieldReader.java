@@ -1,7 +1,7 @@
 package org.pmsql.archive.format;
 
 import java.nio.charset.StandardCharsets;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 
 /**
  * Reads the fields of one metadata record, refusing any read past the record's end so a lying

@@ -1,7 +1,7 @@
 package org.pmsql.archive.format;
 
 import java.nio.charset.StandardCharsets;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 
 /**
  * The label that starts every archive file. Offsets follow the verified layout in the format

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 
 /** Decodes a .meta file into {@link ArchiveMetadata}. Record layouts: logmeta.c, e_indom.c. */

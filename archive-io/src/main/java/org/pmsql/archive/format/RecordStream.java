@@ -1,7 +1,7 @@
 package org.pmsql.archive.format;
 
 import java.io.IOException;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.pmsql.archive.source.ByteSource;
 
 /**

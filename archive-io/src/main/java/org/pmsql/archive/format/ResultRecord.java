@@ -3,7 +3,7 @@ package org.pmsql.archive.format;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 
 /**
  * A view of one pmResult record in a data volume. One instance is reused for every record of a

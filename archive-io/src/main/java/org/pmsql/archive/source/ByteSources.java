@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.z.ZCompressorInputStream;
-import org.pmsql.archive.ArchiveFormatException;
+import org.pmsql.archive.source.ArchiveFormatException;
 import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZFormatException;
 

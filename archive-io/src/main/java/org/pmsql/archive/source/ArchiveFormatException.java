@@ -1,4 +1,4 @@
-package org.pmsql.archive;
+package org.pmsql.archive.source;
 
 import java.io.IOException;
 import java.nio.file.Path;
