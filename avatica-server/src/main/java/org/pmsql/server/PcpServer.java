@@ -90,7 +90,8 @@ public final class PcpServer implements AutoCloseable {
     PcpDriver.prepareCatalog(null).join();
     ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new ServingHandler(ReadableErrors.of(new LocalService(meta), System.err)))
+        .withHandler(new ServingHandler(ReadableErrors.of(
+            OwnedConnections.of(new LocalService(meta), meta::callerOwns), System.err)))
         .withPort(settings.port());
     if (settings.users() != null) {
       if (!Files.isReadable(settings.users())) {

@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.MissingResultsException;
-import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
@@ -108,12 +107,15 @@ final class ServerMeta extends JdbcMeta {
     }
   }
 
-  /** A call on a statement its caller owns, or Avatica's "not found" for it. */
+  /** Whether the current caller owns the connection ({@link OwnedConnections} asks). */
+  boolean callerOwns(String connectionId) {
+    return sessions.owns(ServingHandler.caller(), connectionId);
+  }
+
+  /** A call on a statement of the caller's connection, or Avatica's "not found" for it. */
   private Sessions.Call call(StatementHandle h) throws NoSuchStatementException {
-    Caller caller = ServingHandler.caller();
-    Sessions.Call call = sessions.call(caller, h.connectionId, h.id);
+    Sessions.Call call = sessions.call(ServingHandler.caller(), h.connectionId, h.id);
     if (call == null) {
-      ownerOf(h.connectionId);
       throw new NoSuchStatementException(h);
     }
     return call;
@@ -199,18 +201,17 @@ final class ServerMeta extends JdbcMeta {
   /** Nothing is ever written here, so there is nothing to commit; pools ask anyway. */
   @Override
   public void commit(ConnectionHandle ch) {
-    ownerOf(ch.id);
+    // the caller's own connection (OwnedConnections): nothing to do
   }
 
   /** As commit: pools such as dbcp roll back every connection they hand out or take back. */
   @Override
   public void rollback(ConnectionHandle ch) {
-    ownerOf(ch.id);
+    // as commit
   }
 
   @Override
   public StatementHandle createStatement(ConnectionHandle ch) {
-    ownerOf(ch.id);
     StatementHandle h = super.createStatement(ch);
     sessions.created(h.id, ch.id);
     return h;
@@ -218,7 +219,6 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
-    ownerOf(ch.id);
     StatementHandle h = super.prepare(ch, sql, maxRowCount);
     sessions.created(h.id, ch.id);
     return h;
@@ -334,6 +334,9 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public boolean syncResults(StatementHandle sh, QueryState state, long offset)
       throws NoSuchStatementException {
+    if (!sessions.holds(sh.connectionId, sh.id)) {
+      throw new NoSuchStatementException(sh);
+    }
     if (state.sql != null && Sessions.isStream(state.sql)) {
       throw new RuntimeException(new SQLException("the server ended this stream: it was not"
           + " fetched for " + limits.idleTimeoutSeconds() + " s (idle timeout) or its"
@@ -343,10 +346,29 @@ final class ServerMeta extends JdbcMeta {
     return super.syncResults(sh, state, offset);
   }
 
+  /** Closes a statement of the caller's connection; another's, or none, is not found. */
   @Override
   public void closeStatement(StatementHandle h) {
-    sessions.closed(h.id);
-    super.closeStatement(h);
+    if (sessions.holds(h.connectionId, h.id)) {
+      sessions.closed(h.id);
+      super.closeStatement(h);
+    }
+  }
+
+  @Override
+  public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
+      throws NoSuchStatementException {
+    try (Sessions.Call call = call(h)) {
+      return super.prepareAndExecuteBatch(h, sqlCommands);
+    }
+  }
+
+  @Override
+  public ExecuteBatchResult executeBatch(StatementHandle h,
+      List<List<TypedValue>> parameterValues) throws NoSuchStatementException {
+    try (Sessions.Call call = call(h)) {
+      return super.executeBatch(h, parameterValues);
+    }
   }
 
   @Override
@@ -361,14 +383,6 @@ final class ServerMeta extends JdbcMeta {
     getConnectionCache().invalidateAll();
     if (logRequests != null) {
       logRequests.close();
-    }
-  }
-
-  /** Throws Avatica's "not found" unless the caller owns the connection. */
-  private void ownerOf(String connectionId) {
-    if (!sessions.owns(ServingHandler.caller(), connectionId)) {
-      throw new NoSuchConnectionException("Connection not found: invalid id, closed, or"
-          + " expired: " + connectionId);
     }
   }
 

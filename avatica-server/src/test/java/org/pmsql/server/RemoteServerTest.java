@@ -311,6 +311,82 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * Bob, authenticated, names alice's connection and statement in every request type Avatica
+   * has: each finds nothing, none changes her work, and her connection goes on as before
+   * (metadata calls, syncs, closes and commits used to take any user's connection id).
+   */
+  @Test
+  void anotherUsersConnectionIsNotFoundInAnyRequest() throws Exception {
+    Path users = dir.resolve("users");
+    Files.writeString(users, "alice: a-secret\nbob: b-secret\n");
+    try (PcpServer server = start(users)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port());
+      String alice = "alice:a-secret";
+      String bob = "bob:b-secret";
+      assertEquals(200, post(http, uri, alice,
+          "{\"request\":\"openConnection\",\"connectionId\":\"alices\"}").statusCode());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"statementId\":(\\d+)")
+          .matcher(post(http, uri, alice,
+              "{\"request\":\"createStatement\",\"connectionId\":\"alices\"}").body());
+      assertTrue(m.find());
+      String statement = ",\"statementId\":" + m.group(1);
+      String select = "SELECT count(*) FROM vm.metrics";
+      String execute = "{\"request\":\"prepareAndExecute\",\"connectionId\":\"alices\""
+          + statement + ",\"sql\":\"" + select + "\",\"maxRowCount\":-1,"
+          + "\"maxRowsInFirstFrame\":-1}";
+      assertTrue(post(http, uri, alice, execute).body().contains("\"rows\":[["));
+      String conn = "\"connectionId\":\"alices\"";
+      List<String> hostile = List.of(
+          "{\"request\":\"getCatalogs\"," + conn + "}",
+          "{\"request\":\"getSchemas\"," + conn + "}",
+          "{\"request\":\"getTables\"," + conn + "}",
+          "{\"request\":\"getTableTypes\"," + conn + "}",
+          "{\"request\":\"getTypeInfo\"," + conn + "}",
+          "{\"request\":\"getColumns\"," + conn + "}",
+          "{\"request\":\"databaseProperties\"," + conn + "}",
+          "{\"request\":\"connectionSync\"," + conn + ",\"connProps\":{\"connProps\":"
+              + "\"connPropsImpl\",\"dirty\":true,\"schema\":\"pcp\"}}",
+          "{\"request\":\"createStatement\"," + conn + "}",
+          "{\"request\":\"prepare\"," + conn + ",\"sql\":\"" + select
+              + "\",\"maxRowCount\":-1}",
+          execute,
+          "{\"request\":\"fetch\"," + conn + statement + ",\"offset\":0,"
+              + "\"fetchMaxRowCount\":10}",
+          "{\"request\":\"commit\"," + conn + "}",
+          "{\"request\":\"rollback\"," + conn + "}",
+          "{\"request\":\"closeStatement\"," + conn + statement + "}",
+          "{\"request\":\"closeConnection\"," + conn + "}");
+      for (String request : hostile) {
+        HttpResponse<String> answer = post(http, uri, bob, request);
+        assertTrue(answer.body().contains("Connection not found"), request + " -> "
+            + answer.body());
+      }
+      // bob's own connection cannot reach her statement either
+      post(http, uri, bob, "{\"request\":\"openConnection\",\"connectionId\":\"bobs\"}");
+      String borrowed = execute.replace("alices", "bobs");
+      assertTrue(post(http, uri, bob, borrowed).body().contains("\"missingStatement\":true"));
+      String closeBorrowed = "{\"request\":\"closeStatement\",\"connectionId\":\"bobs\""
+          + statement + "}";
+      post(http, uri, bob, closeBorrowed);
+      // her connection and statement are untouched
+      assertTrue(post(http, uri, alice, execute).body().contains("\"rows\":[["),
+          "alice's statement still runs");
+      assertTrue(post(http, uri, alice, "{\"request\":\"getSchemas\"," + conn + "}").body()
+          .contains("vm"), "alice's connection still answers");
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI uri, String credentials,
+      String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> post(HttpClient http, URI uri, String json)
       throws Exception {
     return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))

@@ -129,12 +129,17 @@ public final class Sessions implements AutoCloseable {
     if (!owns(caller, connectionId)) {
       return null;
     }
-    Use use = uses.get(statementId);
     Statement statement = store.statement(statementId);
-    if (use == null || statement == null || !use.connectionId.equals(connectionId)) {
+    if (!holds(connectionId, statementId) || statement == null) {
       return null;
     }
-    return new Call(statementId, use, statement);
+    return new Call(statementId, uses.get(statementId), statement);
+  }
+
+  /** Whether the statement is the connection's: statement ids are not credentials either. */
+  public boolean holds(String connectionId, int statementId) {
+    Use use = uses.get(statementId);
+    return use != null && use.connectionId.equals(connectionId);
   }
 
   /** A call in progress on one statement; closing it ends the call. */
