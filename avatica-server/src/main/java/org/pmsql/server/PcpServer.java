@@ -26,6 +26,7 @@ import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.federation.Federation;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
+import org.pmsql.serving.UsersFile;
 
 /**
  * The jdbc:pcp: schemas served over Avatica's HTTP protocol, read-only, with the server's
@@ -97,6 +98,7 @@ public final class PcpServer implements AutoCloseable {
       if (!Files.isReadable(settings.users())) {
         throw new IllegalArgumentException("users file " + settings.users() + " is not readable");
       }
+      checkUsers(settings.users(), settings.digest());
       // "**": any user the file authenticates, whatever their roles
       String[] anyUser = {"**"};
       if (settings.digest()) {
@@ -129,6 +131,25 @@ public final class PcpServer implements AutoCloseable {
       throw e;
     }
     return new PcpServer(http, meta, pinned);
+  }
+
+  /**
+   * Jetty reads the users file itself, as Java properties; it is read strictly first, so what
+   * Jetty reads is what the operator wrote, or the server does not start and names the line.
+   * DIGEST needs plain passwords (Jetty's stored MD5 is not the digest's hash).
+   */
+  private static void checkUsers(Path file, boolean digest) {
+    try {
+      for (UsersFile.User user : UsersFile.read(file)) {
+        if (digest && user.hashed()) {
+          throw new IllegalArgumentException("users file " + file + ": user '" + user.name()
+              + "' has a hashed password, which --digest cannot check; give it plain or use"
+              + " BASIC (with TLS)");
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Without authentication, nobody but this machine's own users may connect. */

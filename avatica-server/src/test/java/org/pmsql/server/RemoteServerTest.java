@@ -226,6 +226,38 @@ class RemoteServerTest {
     }
   }
 
+  /** A hashed password authenticates; a users file Jetty would misread stops the start. */
+  @Test
+  void hashedPasswordsAndStrictUsersFiles() throws Exception {
+    String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+        .digest("e-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Path users = dir.resolve("users");
+    Files.writeString(users, "erin: MD5:" + md5 + "\n");
+    try (PcpServer server = start(users)) {
+      String base = url(server) + ";authentication=BASIC;avatica_user=erin;avatica_password=";
+      try (Connection ok = DriverManager.getConnection(base + "e-secret")) {
+        assertEquals(List.of("vm"), rows(ok, "SELECT host FROM pcp.hosts"));
+      }
+      Exception e = assertThrows(Exception.class, () -> {
+        try (Connection c = DriverManager.getConnection(base + "MD5:" + md5)) {
+          rows(c, "SELECT host FROM pcp.hosts");
+        }
+      });
+      assertTrue(String.valueOf(e.getMessage()).contains("401"), e.getMessage());
+    }
+    Files.writeString(users, "alice: a\nmal:ory: x:y\n");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> start(users).close());
+    assertTrue(refused.getMessage().contains(users + " line 2"), refused.getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> PcpServer.start(
+        new PcpServer.Settings(SAMPLE, 0, writeUsers("erin: MD5:" + md5), true, null,
+            Limits.DEFAULT, null)).close()).getMessage().contains("--digest"));
+  }
+
+  private Path writeUsers(String text) throws java.io.IOException {
+    return Files.writeString(dir.resolve("users-" + text.hashCode()), text);
+  }
+
   @Test
   void digestAuthenticationAndTls() throws Exception {
     Path users = dir.resolve("users");
