@@ -64,11 +64,9 @@ final class OwnedConnections implements InvocationHandler {
    * server's stack.
    */
   private static AvaticaRuntimeException notFound(String connectionId) {
-    AvaticaRuntimeException e = new AvaticaRuntimeException("Connection not found: invalid id,"
-        + " closed, or expired: " + connectionId, ErrorResponse.MISSING_CONNECTION_ERROR_CODE,
-        "08003", AvaticaSeverity.ERROR);
-    e.setStackTrace(new StackTraceElement[0]);
-    return e;
+    return ReadableErrors.withoutStack(new AvaticaRuntimeException("Connection not found:"
+        + " invalid id, closed, or expired: " + connectionId,
+        ErrorResponse.MISSING_CONNECTION_ERROR_CODE, "08003", AvaticaSeverity.ERROR));
   }
 
   private static String connectionOf(Object named) {

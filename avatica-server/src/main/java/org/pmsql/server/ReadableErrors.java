@@ -50,12 +50,22 @@ final class ReadableErrors implements InvocationHandler {
           || failure instanceof NoSuchStatementException
           || failure instanceof MissingResultsException) {
         // Avatica's own: the client acts on them (reconnects, re-executes, says it is gone)
-        throw failure;
+        throw withoutStack(failure);
       }
       String line = QueryErrors.oneLine(failure);
       logLine(ServingHandler.caller(), line);
-      throw new AvaticaRuntimeException(line, -1, sqlState(failure), AvaticaSeverity.ERROR);
+      throw withoutStack(new AvaticaRuntimeException(line, -1, sqlState(failure),
+          AvaticaSeverity.ERROR));
     }
+  }
+
+  /**
+   * Avatica sends an error's stack trace to the client: the server's insides are not the
+   * client's business (and help whoever probes it).
+   */
+  static <T extends Throwable> T withoutStack(T failure) {
+    failure.setStackTrace(new StackTraceElement[0]);
+    return failure;
   }
 
   private static String sqlState(Throwable failure) {

@@ -410,6 +410,33 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * Hostile or careless requests get one line each, never the server's stack or a planner dump:
+   * an empty request, changes to archives, bad SQL.
+   */
+  @Test
+  void errorsCarryNoStackTraces() throws Exception {
+    try (PcpServer server = start(null)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port());
+      post(http, uri, "{\"request\":\"openConnection\",\"connectionId\":\"c\"}");
+      post(http, uri, "{\"request\":\"createStatement\",\"connectionId\":\"c\"}");
+      String execute = "{\"request\":\"prepareAndExecute\",\"connectionId\":\"c\","
+          + "\"statementId\":0,\"sql\":\"%s\",\"maxRowCount\":-1}";
+      List<String[]> cases = List.of(new String[] {"{}", "Connection not found"},
+          new String[] {String.format(execute, "DELETE FROM vm.metrics"), "read-only"},
+          new String[] {String.format(execute, "UPDATE vm.metrics SET val = 1"), "read-only"},
+          new String[] {String.format(execute, "SELECT * FROM vm.nosuch"), "nosuch"});
+      for (String[] c : cases) {
+        String body = post(http, uri, c[0]).body();
+        assertTrue(body.contains("\"response\":\"error\"") && body.contains(c[1]), c[0] + body);
+        assertTrue(!body.contains("\\tat ") && !body.contains("Exception\\n\\tat")
+            && body.length() < 2000, body);
+      }
+      assertTrue(post(http, uri, String.format(execute, "SELECT 1")).body().contains("[[1]]"));
+    }
+  }
+
   private static HttpResponse<String> post(HttpClient http, URI uri, String credentials,
       String json) throws Exception {
     return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))

@@ -119,6 +119,8 @@ public final class QueryErrors {
         : node.contains("Window") ? "the window function " + String.join(", ", calls)
         : node.contains("Join") || node.contains("Correlate") ? "this join"
         : node.contains("TableFunction") ? "this table function call"
+        : node.contains("TableModify") ? "changing this table: archives are read-only (only"
+            + " pcp.log_requests on a pmsql server takes INSERT and DELETE)"
         : node.contains("Delta") || node.contains("Stream") ? "this over a stream (SELECT STREAM"
             + " takes filters, projections and GROUP BY on a time window)"
         : node.replaceFirst("^Logical", "") + (calls.isEmpty() ? "" : " " + String.join(", ", calls));
