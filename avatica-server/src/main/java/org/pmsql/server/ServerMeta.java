@@ -35,6 +35,7 @@ import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.LogRequestsTable;
 import org.pmsql.serving.ServerStatusTable;
 import org.pmsql.serving.Sessions;
+import org.pmsql.serving.SqlLimits;
 import org.pmsql.serving.StreamPump;
 import org.pmsql.sql.PcpSchemas;
 
@@ -219,6 +220,11 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+    try {
+      SqlLimits.check(sql);
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
+    }
     StatementHandle h = super.prepare(ch, sql, maxRowCount);
     sessions.created(h.id, ch.id);
     return h;
@@ -229,6 +235,7 @@ final class ServerMeta extends JdbcMeta {
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
     try (Sessions.Call call = call(h)) {
       try {
+        SqlLimits.check(sql);
         boolean stream = Sessions.isStream(sql);
         call.admit(stream);
         if (!stream) {
@@ -359,7 +366,12 @@ final class ServerMeta extends JdbcMeta {
   public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
       throws NoSuchStatementException {
     try (Sessions.Call call = call(h)) {
+      for (String sql : sqlCommands) {
+        SqlLimits.check(sql);
+      }
       return super.prepareAndExecuteBatch(h, sqlCommands);
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
     }
   }
 

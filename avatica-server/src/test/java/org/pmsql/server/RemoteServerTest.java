@@ -437,6 +437,38 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * Statements past the server's bounds are refused before planning, within seconds, saying
+   * which bound (a 150,000-value IN list kept a core busy for minutes, past the timeout).
+   */
+  @Test
+  void oversizedStatementsAreRefusedBeforePlanning() throws Exception {
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server))) {
+      StringBuilder in = new StringBuilder("SELECT count(*) FROM vm.metrics WHERE val IN (0");
+      for (int i = 1; i < 20_000; i++) {
+        in.append(", ").append(i);
+      }
+      String deep = "SELECT " + "1 + (".repeat(300) + "1" + ")".repeat(300);
+      String huge = "SELECT count(*) FROM vm.metrics WHERE metric <> '" + "x".repeat(300_000)
+          + "'";
+      List<String[]> cases = List.of(new String[] {in + ")", "IN list of 20000 values"},
+          new String[] {deep, "nests deeper"}, new String[] {huge, "characters is longer"});
+      for (String[] c : cases) {
+        long start = System.nanoTime();
+        SQLException e = assertThrows(SQLException.class, () -> rows(remote, c[0]), c[1]);
+        assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("this server takes"),
+            e.getMessage());
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "refused, not planned");
+      }
+      StringBuilder fine = new StringBuilder("SELECT count(*) FROM vm.metrics WHERE inst IN (0");
+      for (int i = 1; i < 100; i++) {
+        fine.append(", ").append(i);
+      }
+      assertEquals(1, rows(remote, fine + ")").size());
+    }
+  }
+
   private static HttpResponse<String> post(HttpClient http, URI uri, String credentials,
       String json) throws Exception {
     return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))
