@@ -24,6 +24,7 @@ import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.federation.Federation;
+import org.pmsql.serving.FailedLogins;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.UsersFile;
@@ -110,6 +111,10 @@ public final class PcpServer implements AutoCloseable {
     List<ServerCustomizer<Server>> customizers = new ArrayList<>();
     if (settings.users() == null) {
       customizers.add(PcpServer::loopbackOnly);
+    } else {
+      FailedLogins failedLogins = new FailedLogins();
+      customizers.add(server -> server.setHandler(
+          new LoginThrottle(server.getHandler(), failedLogins, System.err)));
     }
     Tls tls = settings.tls();
     if (tls != null) {

@@ -469,6 +469,40 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * Guessing passwords is throttled: after 10 failures within a minute the address and the user
+   * name are refused (429) without a check; requests without credentials (the challenge a
+   * client meets first) count for nothing. It answered 1,447 guesses a second.
+   */
+  @Test
+  void passwordGuessingIsThrottled() throws Exception {
+    Path users = dir.resolve("users");
+    Files.writeString(users, "alice: a-secret\nbob: b-secret\n");
+    try (PcpServer server = start(users)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port());
+      String open = "{\"request\":\"openConnection\",\"connectionId\":\"%s\"}";
+      for (int i = 0; i < 20; i++) {
+        assertEquals(401, post(http, uri, String.format(open, "anonymous" + i)).statusCode());
+      }
+      assertEquals(200, post(http, uri, "bob:b-secret", String.format(open, "bobs")).statusCode());
+      int unauthorized = 0;
+      int refused = 0;
+      for (int i = 0; i < 40; i++) {
+        int status = post(http, uri, "alice:guess" + i, String.format(open, "g" + i))
+            .statusCode();
+        unauthorized += status == 401 ? 1 : 0;
+        refused += status == 429 ? 1 : 0;
+      }
+      assertEquals(10, unauthorized);
+      assertEquals(30, refused);
+      assertEquals(429, post(http, uri, "alice:a-secret", String.format(open, "a")).statusCode(),
+          "her name is refused for now, even with her password");
+      assertEquals(429, post(http, uri, "bob:b-secret", String.format(open, "b")).statusCode(),
+          "and so is the guessing address");
+    }
+  }
+
   private static HttpResponse<String> post(HttpClient http, URI uri, String credentials,
       String json) throws Exception {
     return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(json))
