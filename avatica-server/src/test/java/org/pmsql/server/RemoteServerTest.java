@@ -350,9 +350,7 @@ class RemoteServerTest {
    */
   @Test
   void anotherUsersConnectionIsNotFoundInAnyRequest() throws Exception {
-    Path users = dir.resolve("users");
-    Files.writeString(users, "alice: a-secret\nbob: b-secret\n");
-    try (PcpServer server = start(users)) {
+    try (PcpServer server = startWithAliceAndBob()) {
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + server.port());
       String alice = "alice:a-secret";
@@ -476,9 +474,7 @@ class RemoteServerTest {
    */
   @Test
   void passwordGuessingIsThrottled() throws Exception {
-    Path users = dir.resolve("users");
-    Files.writeString(users, "alice: a-secret\nbob: b-secret\n");
-    try (PcpServer server = start(users)) {
+    try (PcpServer server = startWithAliceAndBob()) {
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + server.port());
       String open = "{\"request\":\"openConnection\",\"connectionId\":\"%s\"}";
@@ -501,6 +497,11 @@ class RemoteServerTest {
       assertEquals(429, post(http, uri, "bob:b-secret", String.format(open, "b")).statusCode(),
           "and so is the guessing address");
     }
+  }
+
+  /** A server with users alice (password a-secret) and bob (b-secret). */
+  private PcpServer startWithAliceAndBob() throws Exception {
+    return start(Files.writeString(dir.resolve("users"), "alice: a-secret\nbob: b-secret\n"));
   }
 
   private static HttpResponse<String> post(HttpClient http, URI uri, String credentials,
