@@ -41,7 +41,8 @@ import org.pmsql.sql.PcpSchemas;
 
 /**
  * Avatica's JDBC-backed Meta as pmsql serves it, one front-end on the serving core
- * ({@link Sessions}: ownership, caps, timeouts, idle sweeping, the memory guard):
+ * ({@link Sessions}: ownership, caps, timeouts, idle sweeping, the memory guard), behind
+ * {@link OwnedConnections}, which lets only a connection's owner name it:
  * <ul>
  * <li>the server's connection settings are pinned: Avatica merges a client's connection
  *     properties into the server's and lets them win, which would let any client choose what
