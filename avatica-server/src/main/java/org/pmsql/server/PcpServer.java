@@ -17,6 +17,7 @@ import org.apache.calcite.avatica.server.ServerCustomizer;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -56,6 +57,9 @@ public final class PcpServer implements AutoCloseable {
       + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 49\r\n"
       + "Connection: close\r\n\r\nThis port speaks TLS only: use https:// instead.\n")
       .getBytes(StandardCharsets.US_ASCII);
+
+  /** The slowest a request body may arrive, in bytes a second. */
+  static final long MIN_BODY_BYTES_PER_SECOND = 1024;
 
   private final HttpServer http;
   private final ServerMeta meta;
@@ -109,6 +113,7 @@ public final class PcpServer implements AutoCloseable {
       }
     }
     List<ServerCustomizer<Server>> customizers = new ArrayList<>();
+    customizers.add(PcpServer::refuseTricklingBodies);
     if (settings.users() == null) {
       customizers.add(PcpServer::loopbackOnly);
     } else {
@@ -120,9 +125,7 @@ public final class PcpServer implements AutoCloseable {
     if (tls != null) {
       customizers.add(PcpServer::refusePlainHttp);
     }
-    if (!customizers.isEmpty()) {
-      builder.withServerCustomizers(customizers, Server.class);
-    }
+    builder.withServerCustomizers(customizers, Server.class);
     if (tls != null) {
       builder.withTLS(tls.keystore().toFile(), tls.keystorePassword(),
           tls.truststore() != null ? tls.truststore().toFile() : tls.keystore().toFile(),
@@ -154,6 +157,20 @@ public final class PcpServer implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A request body must arrive at {@value #MIN_BODY_BYTES_PER_SECOND} bytes a second or more
+   * (Jetty answers 408 and frees the thread): a body sent a byte every few seconds held a
+   * thread each, and 250 of them left other users' requests waiting.
+   */
+  private static void refuseTricklingBodies(Server server) {
+    for (Connector connector : server.getConnectors()) {
+      HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+      if (http != null) {
+        http.getHttpConfiguration().setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+      }
     }
   }
 

@@ -499,6 +499,47 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * A request body trickled a byte at a time is cut off (HTTP 408) within seconds instead of
+   * holding a server thread, and other clients are answered meanwhile.
+   */
+  @Test
+  void tricklingRequestBodiesAreCutOff() throws Exception {
+    try (PcpServer server = start(null);
+        Connection remote = DriverManager.getConnection(url(server));
+        Socket slow = new Socket("127.0.0.1", server.port())) {
+      slow.setSoTimeout(20_000);
+      var out = slow.getOutputStream();
+      out.write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 400\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      long start = System.nanoTime();
+      String answer = "";
+      for (int i = 0; i < 40 && answer.isEmpty(); i++) {
+        Thread.sleep(500);
+        try {
+          out.write(' ');
+          out.flush();
+        } catch (java.io.IOException closed) {
+          break;
+        }
+        if (slow.getInputStream().available() > 0) {
+          answer = new String(slow.getInputStream().readNBytes(
+              slow.getInputStream().available()), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        if (i == 2) {
+          assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
+        }
+      }
+      if (answer.isEmpty()) {
+        answer = new String(slow.getInputStream().readNBytes(12),
+            java.nio.charset.StandardCharsets.US_ASCII);
+      }
+      assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+      assertTrue(System.nanoTime() - start < 15_000_000_000L, "cut off within seconds");
+    }
+  }
+
   /** A server with users alice (password a-secret) and bob (b-secret). */
   private PcpServer startWithAliceAndBob() throws Exception {
     return start(Files.writeString(dir.resolve("users"), "alice: a-secret\nbob: b-secret\n"));
