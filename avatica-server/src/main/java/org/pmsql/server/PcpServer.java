@@ -1,5 +1,7 @@
 package org.pmsql.server;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +44,13 @@ public final class PcpServer implements AutoCloseable {
    * a log directory no requests to log metrics ({@code pcp.log_requests}).
    */
   public record Settings(String archives, int port, Path users, boolean digest, Tls tls,
-      Limits limits, Path logDirectory) {
+      Limits limits, Path logDirectory, String bind) {
+    /** Listening where the users rule says: all interfaces with users, else loopback. */
+    public Settings(String archives, int port, Path users, boolean digest, Tls tls,
+        Limits limits, Path logDirectory) {
+      this(archives, port, users, digest, tls, limits, logDirectory, null);
+    }
+
     /** Loopback only, no TLS, no log requests, default limits. */
     public static Settings loopback(String archives, int port) {
       return new Settings(archives, port, null, false, null, Limits.DEFAULT, null);
@@ -114,9 +122,11 @@ public final class PcpServer implements AutoCloseable {
     }
     List<ServerCustomizer<Server>> customizers = new ArrayList<>();
     customizers.add(PcpServer::refuseTricklingBodies);
-    if (settings.users() == null) {
-      customizers.add(PcpServer::loopbackOnly);
-    } else {
+    String host = listeningHost(settings);
+    if (host != null) {
+      customizers.add(server -> listenOn(server, host));
+    }
+    if (settings.users() != null) {
       FailedLogins failedLogins = new FailedLogins();
       customizers.add(server -> server.setHandler(
           new LoginThrottle(server.getHandler(), failedLogins, System.err)));
@@ -174,11 +184,36 @@ public final class PcpServer implements AutoCloseable {
     }
   }
 
-  /** Without authentication, nobody but this machine's own users may connect. */
-  private static void loopbackOnly(Server server) {
+  /**
+   * The address to listen on, null for all: the one --bind names, which must be this
+   * machine's; without authentication only loopback, so that nobody but this machine's own
+   * users may connect.
+   */
+  private static String listeningHost(Settings settings) {
+    if (settings.bind() == null) {
+      return settings.users() == null ? "127.0.0.1" : null;
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(settings.bind().strip());
+      if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+        throw new IllegalArgumentException("--bind " + settings.bind() + " is not an address"
+            + " of this machine");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--bind " + settings.bind() + ": " + e.getMessage(), e);
+    }
+    if (settings.users() == null && !address.isLoopbackAddress()) {
+      throw new IllegalArgumentException("--bind " + settings.bind() + " needs --users: without"
+          + " users only loopback is served");
+    }
+    return address.getHostAddress();
+  }
+
+  private static void listenOn(Server server, String host) {
     for (Connector connector : server.getConnectors()) {
       if (connector instanceof ServerConnector c) {
-        c.setHost("127.0.0.1");
+        c.setHost(host);
       }
     }
   }

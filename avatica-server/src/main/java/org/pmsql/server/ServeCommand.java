@@ -33,6 +33,11 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
           + " and listening on all interfaces. The role log_requests may request logging.")
   Path users;
 
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "The address to listen on: one of this machine's (default: all interfaces"
+          + " with --users, else 127.0.0.1; without --users only a loopback address).")
+  String bind;
+
   @Option(names = "--digest", description = "DIGEST instead of BASIC authentication.")
   boolean digest;
 
@@ -114,7 +119,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         : String.join(",", PcpDriver.archivePaths(archives).stream().map(Path::toString)
             .toList()) + "," + logDirectory;
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(served, port, users,
-        digest, tls, limits, logs));
+        digest, tls, limits, logs, bind));
         Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
       // server, and the advertisement be withdrawn

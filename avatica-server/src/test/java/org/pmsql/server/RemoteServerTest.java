@@ -190,10 +190,7 @@ class RemoteServerTest {
 
   @Test
   void withoutUsersOnlyLoopbackIsServed() throws Exception {
-    InetAddress outside = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
-        .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
-        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst()
-        .orElseThrow(() -> new AssertionError("this machine has no non-loopback address"));
+    InetAddress outside = outsideAddress();
     try (PcpServer server = start(null)) {
       assertThrows(java.io.IOException.class, () -> {
         try (Socket s = new Socket()) {
@@ -538,6 +535,41 @@ class RemoteServerTest {
       assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
       assertTrue(System.nanoTime() - start < 15_000_000_000L, "cut off within seconds");
     }
+  }
+
+  /**
+   * --bind chooses the listening address: with users, loopback only when asked; without users
+   * nothing but loopback, and an address of another machine, are refused at start.
+   */
+  @Test
+  void theOperatorChoosesTheListeningAddress() throws Exception {
+    InetAddress outside = outsideAddress();
+    Path users = Files.writeString(dir.resolve("users"), "alice: a-secret\n");
+    try (PcpServer server = PcpServer.start(new PcpServer.Settings(SAMPLE, 0, users, false, null,
+        Limits.DEFAULT, null, "127.0.0.1"))) {
+      assertThrows(java.io.IOException.class, () -> {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(outside, server.port()), 2000);
+        }
+      }, "port " + server.port() + " must not answer on " + outside);
+      try (Socket s = new Socket("127.0.0.1", server.port())) {
+        assertTrue(s.isConnected());
+      }
+    }
+    for (String[] bad : new String[][] {{outside.getHostAddress(), "needs --users"},
+        {"192.0.2.1", "not an address of this machine"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PcpServer.start(new PcpServer.Settings(SAMPLE, 0, null, false, null,
+              Limits.DEFAULT, null, bad[0])).close());
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+  }
+
+  private static InetAddress outsideAddress() throws java.io.IOException {
+    return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst()
+        .orElseThrow(() -> new AssertionError("this machine has no non-loopback address"));
   }
 
   /** A server with users alice (password a-secret) and bob (b-secret). */
