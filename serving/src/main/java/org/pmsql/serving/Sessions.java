@@ -129,17 +129,20 @@ public final class Sessions implements AutoCloseable {
     if (!owns(caller, connectionId)) {
       return null;
     }
-    Statement statement = store.statement(statementId);
-    if (!holds(connectionId, statementId) || statement == null) {
-      return null;
-    }
-    return new Call(statementId, uses.get(statementId), statement);
+    Use use = useOf(connectionId, statementId);
+    Statement statement = use == null ? null : store.statement(statementId);
+    return statement == null ? null : new Call(statementId, use, statement);
   }
 
   /** Whether the statement is the connection's: statement ids are not credentials either. */
   public boolean holds(String connectionId, int statementId) {
+    return useOf(connectionId, statementId) != null;
+  }
+
+  /** The statement's use, read once (a close may remove it meanwhile), if the connection's. */
+  private Use useOf(String connectionId, int statementId) {
     Use use = uses.get(statementId);
-    return use != null && use.connectionId.equals(connectionId);
+    return use != null && use.connectionId.equals(connectionId) ? use : null;
   }
 
   /** A call in progress on one statement; closing it ends the call. */
