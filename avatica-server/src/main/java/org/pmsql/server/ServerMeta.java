@@ -109,6 +109,15 @@ final class ServerMeta extends JdbcMeta {
     }
   }
 
+  /**
+   * The caller's connection of the id the caller names: Avatica's caches hold connections by
+   * their {@linkplain Sessions#serverId server ids}.
+   */
+  @Override
+  protected java.sql.Connection getConnection(String id) throws SQLException {
+    return super.getConnection(Sessions.serverId(ServingHandler.caller(), id));
+  }
+
   /** Whether the current caller owns the connection ({@link OwnedConnections} asks). */
   boolean callerOwns(String connectionId) {
     return sessions.owns(ServingHandler.caller(), connectionId);
@@ -157,9 +166,9 @@ final class ServerMeta extends JdbcMeta {
             + " must be " + ConnectProperties.Kind.ZONE.accepted + ", not '" + zone + "'");
       }
     }
-    super.openConnection(ch, settings);
     Caller caller = ServingHandler.caller();
-    sessions.opened(ch.id, caller, logRequests == null ? null : autoLog);
+    super.openConnection(new ConnectionHandle(Sessions.serverId(caller, ch.id)), settings);
+    sessions.opened(caller, ch.id, logRequests == null ? null : autoLog);
     try {
       SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
           .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
@@ -215,7 +224,7 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public StatementHandle createStatement(ConnectionHandle ch) {
     StatementHandle h = super.createStatement(ch);
-    sessions.created(h.id, ch.id);
+    sessions.created(h.id, ServingHandler.caller(), ch.id);
     return h;
   }
 
@@ -227,7 +236,7 @@ final class ServerMeta extends JdbcMeta {
       throw new RuntimeException(e);
     }
     StatementHandle h = super.prepare(ch, sql, maxRowCount);
-    sessions.created(h.id, ch.id);
+    sessions.created(h.id, ServingHandler.caller(), ch.id);
     return h;
   }
 
@@ -330,7 +339,7 @@ final class ServerMeta extends JdbcMeta {
   /** With log_missing_ms, a stream of an unlogged metric has it requested and says so. */
   private Optional<SQLException> missingMetricRequested(StatementHandle h,
       String sql) throws SQLException {
-    Integer interval = sessions.autoLogInterval(h.connectionId);
+    Integer interval = sessions.autoLogInterval(ServingHandler.caller(), h.connectionId);
     if (interval == null) {
       return Optional.empty();
     }
@@ -342,7 +351,7 @@ final class ServerMeta extends JdbcMeta {
   @Override
   public boolean syncResults(StatementHandle sh, QueryState state, long offset)
       throws NoSuchStatementException {
-    if (!sessions.holds(sh.connectionId, sh.id)) {
+    if (!sessions.holds(ServingHandler.caller(), sh.connectionId, sh.id)) {
       throw new NoSuchStatementException(sh);
     }
     if (state.sql != null && Sessions.isStream(state.sql)) {
@@ -357,7 +366,7 @@ final class ServerMeta extends JdbcMeta {
   /** Closes a statement of the caller's connection; another's, or none, is not found. */
   @Override
   public void closeStatement(StatementHandle h) {
-    if (sessions.holds(h.connectionId, h.id)) {
+    if (sessions.holds(ServingHandler.caller(), h.connectionId, h.id)) {
       sessions.closed(h.id);
       super.closeStatement(h);
     }
@@ -386,8 +395,9 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public void closeConnection(ConnectionHandle ch) {
-    sessions.closed(ch.id);
-    super.closeConnection(ch);
+    Caller caller = ServingHandler.caller();
+    sessions.closed(caller, ch.id);
+    super.closeConnection(new ConnectionHandle(Sessions.serverId(caller, ch.id)));
   }
 
   /** Stops the sessions, every stream and requested pmlogger, and closes every connection. */

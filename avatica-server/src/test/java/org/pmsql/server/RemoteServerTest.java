@@ -397,6 +397,16 @@ class RemoteServerTest {
       String closeBorrowed = "{\"request\":\"closeStatement\",\"connectionId\":\"bobs\""
           + statement + "}";
       post(http, uri, bob, closeBorrowed);
+      // her id, chosen by bob, is a connection of his own: nothing says hers exists ("Connection
+      // already exists" did), and his closing it leaves hers open
+      String openHerId = "{\"request\":\"openConnection\"," + conn + "}";
+      HttpResponse<String> his = post(http, uri, bob, openHerId);
+      assertTrue(his.statusCode() == 200 && !his.body().contains("exists"), his.body());
+      assertTrue(post(http, uri, bob, "{\"request\":\"getSchemas\"," + conn + "}").body()
+          .contains("vm"), "bob's connection of that id answers him");
+      assertTrue(post(http, uri, bob, execute).body().contains("\"missingStatement\":true"),
+          "her statement is not reached through his connection of her id");
+      post(http, uri, bob, "{\"request\":\"closeConnection\"," + conn + "}");
       // her connection and statement are untouched
       assertTrue(post(http, uri, alice, execute).body().contains("\"rows\":[["),
           "alice's statement still runs");

@@ -21,7 +21,9 @@ import org.pmsql.sql.SqlRules;
 /**
  * What a server keeps of its clients' work, whatever protocol they speak:
  * <ul>
- * <li>a connection belongs to the user who opened it, and only that user reaches it;
+ * <li>a connection belongs to the user who opened it, and only that user reaches it: each
+ *     user names connections apart from every other user, so an id another user chose is
+ *     neither reached nor revealed ("already exists") by naming it;
  * <li>each user may keep only so many statements with open results, and a finite query runs at
  *     most the statement timeout;
  * <li>statements, streams and connections a client stopped using are closed after the idle
@@ -48,10 +50,10 @@ public final class Sessions implements AutoCloseable {
     /** Closes the statement and its results. */
     void close(int statementId);
 
-    /** A connection is still in use: the front-end must not expire it. */
-    void inUse(String connectionId);
+    /** A connection ({@link #serverId}) is still in use: the front-end must not expire it. */
+    void inUse(String serverId);
 
-    /** Expires what the front-end itself tracks; returns the connections still open. */
+    /** Expires what the front-end itself tracks; returns the server ids still open. */
     Set<String> expire();
   }
 
@@ -63,8 +65,8 @@ public final class Sessions implements AutoCloseable {
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pmsql-idle-sweeper"));
 
-  /** A connection's owner, and its log_missing_ms interval (null: none asked). */
-  private record Connection(String user, Integer autoLogInterval) {}
+  /** A connection's log_missing_ms interval (null: none asked). */
+  private record Connection(Integer autoLogInterval) {}
 
   /**
    * What the server knows of a client's statement: whose it is, whether a call on it is
@@ -72,15 +74,15 @@ public final class Sessions implements AutoCloseable {
    */
   private static final class Use {
     final String user;
-    final String connectionId;
+    final String serverId;
     final AtomicInteger calls = new AtomicInteger();
     volatile long lastUsedNanos = System.nanoTime();
     volatile StreamPump stream;
     volatile boolean cancelledForMemory;
 
-    Use(String user, String connectionId) {
+    Use(String user, String serverId) {
       this.user = user;
-      this.connectionId = connectionId;
+      this.serverId = serverId;
     }
 
     long idleMillis() {
@@ -96,28 +98,35 @@ public final class Sessions implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
   }
 
+  /**
+   * The server's id of the connection a caller names: clients choose connection ids, so each
+   * user's are kept apart from everyone else's (user names hold no '/').
+   */
+  public static String serverId(Caller caller, String connectionId) {
+    return caller.user() + '/' + connectionId;
+  }
+
   /** A connection opened by {@code caller}; {@code autoLogInterval} null when not asked. */
-  public void opened(String connectionId, Caller caller, Integer autoLogInterval) {
-    connections.put(connectionId, new Connection(caller.user(), autoLogInterval));
+  public void opened(Caller caller, String connectionId, Integer autoLogInterval) {
+    connections.put(serverId(caller, connectionId), new Connection(autoLogInterval));
   }
 
-  /** Whether the connection is open and the caller's: ids are not credentials. */
+  /** Whether the caller has a connection of this id open: ids are not credentials. */
   public boolean owns(Caller caller, String connectionId) {
-    Connection connection = connections.get(connectionId);
-    return connection != null && connection.user().equals(caller.user());
+    return connectionId != null && connections.containsKey(serverId(caller, connectionId));
   }
 
-  /** The connection's log_missing_ms interval, or null. */
-  public Integer autoLogInterval(String connectionId) {
-    Connection connection = connections.get(connectionId);
+  /** The caller's connection's log_missing_ms interval, or null. */
+  public Integer autoLogInterval(Caller caller, String connectionId) {
+    Connection connection = connections.get(serverId(caller, connectionId));
     return connection == null ? null : connection.autoLogInterval();
   }
 
-  /** A statement the owner of its connection created. */
-  public void created(int statementId, String connectionId) {
-    Connection connection = connections.get(connectionId);
-    if (connection != null) {
-      uses.put(statementId, new Use(connection.user(), connectionId));
+  /** A statement the caller created on a connection of theirs. */
+  public void created(int statementId, Caller caller, String connectionId) {
+    String serverId = serverId(caller, connectionId);
+    if (connections.containsKey(serverId)) {
+      uses.put(statementId, new Use(caller.user(), serverId));
     }
   }
 
@@ -129,20 +138,23 @@ public final class Sessions implements AutoCloseable {
     if (!owns(caller, connectionId)) {
       return null;
     }
-    Use use = useOf(connectionId, statementId);
+    Use use = useOf(serverId(caller, connectionId), statementId);
     Statement statement = use == null ? null : store.statement(statementId);
     return statement == null ? null : new Call(statementId, use, statement);
   }
 
-  /** Whether the statement is the connection's: statement ids are not credentials either. */
-  public boolean holds(String connectionId, int statementId) {
-    return useOf(connectionId, statementId) != null;
+  /**
+   * Whether the statement is of the caller's connection: statement ids are not credentials
+   * either.
+   */
+  public boolean holds(Caller caller, String connectionId, int statementId) {
+    return useOf(serverId(caller, connectionId), statementId) != null;
   }
 
   /** The statement's use, read once (a close may remove it meanwhile), if the connection's. */
-  private Use useOf(String connectionId, int statementId) {
+  private Use useOf(String serverId, int statementId) {
     Use use = uses.get(statementId);
-    return use != null && use.connectionId.equals(connectionId) ? use : null;
+    return use != null && use.serverId.equals(serverId) ? use : null;
   }
 
   /** A call in progress on one statement; closing it ends the call. */
@@ -221,14 +233,15 @@ public final class Sessions implements AutoCloseable {
     endStream(uses.remove(statementId));
   }
 
-  /** A connection the client closed: its statements are forgotten, their streams ended. */
-  public void closed(String connectionId) {
+  /** A connection the caller closed: its statements are forgotten, their streams ended. */
+  public void closed(Caller caller, String connectionId) {
+    String serverId = serverId(caller, connectionId);
     uses.forEach((id, use) -> {
-      if (use.connectionId.equals(connectionId)) {
+      if (use.serverId.equals(serverId)) {
         forget(id);
       }
     });
-    connections.remove(connectionId);
+    connections.remove(serverId);
   }
 
   /** Connections, statements and streams open now. */
@@ -281,7 +294,7 @@ public final class Sessions implements AutoCloseable {
       } else if (store.statement(id) == null) {
         uses.remove(id); // expired by the front-end
       } else {
-        store.inUse(use.connectionId);
+        store.inUse(use.serverId);
       }
     });
     connections.keySet().retainAll(store.expire());
