@@ -64,8 +64,20 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
 
   @Option(names = "--max-statements-per-user", paramLabel = "N", defaultValue = "16",
       description = "Statements with unread results one user may keep (anonymous loopback"
-          + " users count as one). Default ${DEFAULT-VALUE}.")
+          + " users count as one); past that the one read least lately is closed."
+          + " Default ${DEFAULT-VALUE}.")
   int maxStatementsPerUser;
+
+  @Option(names = "--max-running-per-user", paramLabel = "N",
+      description = "Queries one user may run at once (each user has as many of their own;"
+          + " anonymous loopback users count as one). Default: the machine's cores, at"
+          + " least 2.")
+  Integer maxRunningPerUser;
+
+  @Option(names = "--max-queued-per-user", paramLabel = "N", defaultValue = "32",
+      description = "Queries one user may have waiting for a turn to run; more are refused."
+          + " Default ${DEFAULT-VALUE}.")
+  int maxQueuedPerUser;
 
   @Option(names = "--max-frame-rows", paramLabel = "N", defaultValue = "10000",
       description = "Most rows in one reply, whatever the client asks. Default ${DEFAULT-VALUE}.")
@@ -112,7 +124,9 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         : new PcpServer.Tls(keystore, keystorePassword, truststore, truststorePassword);
     Limits limits = new Limits(statementTimeout, maxStatementsPerUser,
         maxFrameRows, Limits.DEFAULT.streamQueueRows(), idleTimeout, minLogInterval,
-        maxLogDuration, maxLogRequestsPerUser);
+        maxLogDuration, maxLogRequestsPerUser,
+        maxRunningPerUser == null ? Limits.DEFAULT_RUNNING_PER_USER : maxRunningPerUser,
+        maxQueuedPerUser);
     Path logs = logDirectory != null ? logDirectory
         : Path.of(System.getProperty("user.home"), ".pmsql", "requested");
     String served = logDirectory == null ? archives

@@ -33,6 +33,7 @@ import org.pmsql.serving.FunctionsTable;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.LogRequestsTable;
+import org.pmsql.serving.RunningSlots;
 import org.pmsql.serving.ServerStatusTable;
 import org.pmsql.serving.Sessions;
 import org.pmsql.serving.SqlLimits;
@@ -125,7 +126,12 @@ final class ServerMeta extends JdbcMeta {
 
   /** A call on a statement of the caller's connection, or Avatica's "not found" for it. */
   private Sessions.Call call(StatementHandle h) throws NoSuchStatementException {
-    Sessions.Call call = sessions.call(ServingHandler.caller(), h.connectionId, h.id);
+    Sessions.Call call;
+    try {
+      call = sessions.call(ServingHandler.caller(), h.connectionId, h.id);
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
+    }
     if (call == null) {
       throw new NoSuchStatementException(h);
     }
@@ -230,13 +236,17 @@ final class ServerMeta extends JdbcMeta {
 
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+    Caller caller = ServingHandler.caller();
+    StatementHandle h;
     try {
       SqlLimits.check(sql);
+      try (RunningSlots.Slot turn = sessions.turn(caller)) {
+        h = super.prepare(ch, sql, maxRowCount);
+      }
     } catch (SQLException e) {
       throw new RuntimeException(e);
     }
-    StatementHandle h = super.prepare(ch, sql, maxRowCount);
-    sessions.created(h.id, ServingHandler.caller(), ch.id);
+    sessions.created(h.id, caller, ch.id);
     return h;
   }
 
@@ -317,8 +327,11 @@ final class ServerMeta extends JdbcMeta {
       throws NoSuchStatementException, MissingResultsException {
     try (Sessions.Call call = call(h)) {
       try {
-        return call.stream() == null ? super.fetch(h, offset, frameRows(fetchMaxRowCount))
-            : frame(call, offset, fetchMaxRowCount);
+        if (call.stream() != null) {
+          return frame(call, offset, fetchMaxRowCount);
+        }
+        call.computes();
+        return super.fetch(h, offset, frameRows(fetchMaxRowCount));
       } catch (SQLException e) {
         throw new RuntimeException(e);
       } catch (RuntimeException e) {
@@ -379,6 +392,7 @@ final class ServerMeta extends JdbcMeta {
       for (String sql : sqlCommands) {
         SqlLimits.check(sql);
       }
+      call.computes();
       return super.prepareAndExecuteBatch(h, sqlCommands);
     } catch (SQLException e) {
       throw new RuntimeException(e);
@@ -389,7 +403,10 @@ final class ServerMeta extends JdbcMeta {
   public ExecuteBatchResult executeBatch(StatementHandle h,
       List<List<TypedValue>> parameterValues) throws NoSuchStatementException {
     try (Sessions.Call call = call(h)) {
+      call.computes();
       return super.executeBatch(h, parameterValues);
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
     }
   }
 

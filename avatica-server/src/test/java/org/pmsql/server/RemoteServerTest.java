@@ -89,7 +89,7 @@ class RemoteServerTest {
   @Test
   void fetchSizeZeroGivesEveryRow() throws Exception {
     String sql = "SELECT ts_ns, metric, inst FROM vm.metrics WHERE ts_ns > ?";
-    try (PcpServer server = start(null, new Limits(600, 16, 1000, 10_000, 300, 1000, 3600, 20));
+    try (PcpServer server = start(null, new Limits(600, 16, 1000, 10_000, 300, 1000, 3600, 20, 2, 32));
         Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE);
         Connection remote = DriverManager.getConnection(url(server))) {
       List<String> want = rows(local, sql.replace("?", "0"));
@@ -125,7 +125,11 @@ class RemoteServerTest {
     }
   }
 
-  /** Each user may keep two statements with unread results; others are not held back. */
+  /**
+   * Each user may keep two statements with unread results: a third closes the one read least
+   * lately, which says so when next fetched, and nobody is locked out (leaving results unread
+   * used to refuse every new query until the idle timeout); other users are not held back.
+   */
   @Test
   void statementsWithUnreadResultsAreCappedPerUser() throws Exception {
     Path users = dir.resolve("users");
@@ -134,19 +138,29 @@ class RemoteServerTest {
       String base = url(server) + ";authentication=BASIC;avatica_user=";
       try (Connection alice = DriverManager.getConnection(base + "alice;avatica_password=a");
           Connection bob = DriverManager.getConnection(base + "bob;avatica_password=b")) {
-        List<ResultSet> open = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-          open.add(unread(alice));
-        }
-        SQLException refused = assertThrows(SQLException.class, () -> unread(alice));
-        assertTrue(refused.getMessage().contains("too many open statements: user 'alice' has 2"
-            + " with unread results (limit 2)"), refused.getMessage());
-        assertEquals(List.of("vm"), rows(bob, "SELECT host FROM pcp.hosts"), "bob is not held");
-        open.get(0).getStatement().close();
-        unread(alice).getStatement().close();
+        ResultSet oldest = unread(alice);
+        ResultSet newer = unread(alice);
+        List<String> bobs = rows(bob, "SELECT host FROM pcp.hosts");
+        ResultSet newest = unread(alice);
+        // the stock Avatica client throws a fetch's error unchecked
+        Exception closed = assertThrows(Exception.class, () -> readAll(oldest));
+        assertTrue(closed.getMessage().contains(": results closed by the server: user 'alice'"
+            + " opened more than 2 statements with unread results")
+            && !closed.getMessage().contains("SQLException"), closed.getMessage());
+        assertEquals(1330, 1 + readAll(newer), "the others are read to their end");
+        assertEquals(1330, 1 + readAll(newest));
+        assertEquals(List.of("vm"), bobs, "bob is not held");
         assertEquals(List.of("vm"), rows(alice, "SELECT host FROM pcp.hosts"));
       }
     }
+  }
+
+  private static int readAll(ResultSet rs) throws SQLException {
+    int n = 0;
+    while (rs.next()) {
+      n++;
+    }
+    return n;
   }
 
   /** A result (1330 rows) read ten rows a frame, left unread after the first. */

@@ -44,7 +44,7 @@ public final class QueryErrors {
       if (t instanceof SqlParseException || t instanceof CalciteContextException) {
         return tidy(t.getMessage());
       }
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank() && !isWrapper(t)) {
         if (thrownByPmsql(t) && !isBug(t)) {
           return tidy(t.getMessage());
         }
@@ -71,6 +71,11 @@ public final class QueryErrors {
           + " text as a parameter (?)";
     }
     return tidy(deepest.getMessage());
+  }
+
+  /** An exception that only carries its cause ({@code new RuntimeException(cause)}). */
+  private static boolean isWrapper(Throwable t) {
+    return t.getCause() != null && t.getMessage().equals(t.getCause().toString());
   }
 
   private static boolean thrownByPmsql(Throwable t) {

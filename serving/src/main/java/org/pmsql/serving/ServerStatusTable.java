@@ -15,14 +15,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * {@code pcp.server_status}: one row on the serving process, for operators and load tests:
- * open connections, statements, streams and log requests, and the server's heap.
+ * open connections, statements, streams, queries running and waiting for a turn, log
+ * requests, and the server's heap.
  */
 public final class ServerStatusTable extends AbstractTable implements ScannableTable {
   public static final String NAME = "server_status";
   private static final long STARTED_MILLIS = System.currentTimeMillis();
 
-  /** The counts the server keeps: connections, statements, streams, log requests. */
-  public record Counts(int connections, int statements, int streams, int logRequests) {}
+  /** The counts the server keeps. */
+  public record Counts(int connections, int statements, int streams, int running, int waiting,
+      int logRequests) {}
 
   private final Supplier<Counts> counts;
 
@@ -37,6 +39,8 @@ public final class ServerStatusTable extends AbstractTable implements ScannableT
         .add("connections", SqlTypeName.INTEGER)
         .add("statements", SqlTypeName.INTEGER)
         .add("streams", SqlTypeName.INTEGER)
+        .add("running", SqlTypeName.INTEGER)
+        .add("waiting", SqlTypeName.INTEGER)
         .add("log_requests", SqlTypeName.INTEGER)
         .add("heap_used_bytes", SqlTypeName.BIGINT)
         .add("heap_max_bytes", SqlTypeName.BIGINT)
@@ -48,7 +52,7 @@ public final class ServerStatusTable extends AbstractTable implements ScannableT
     Counts now = counts.get();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     return Linq4j.asEnumerable(List.<Object[]>of(new Object[] {STARTED_MILLIS,
-        now.connections(), now.statements(), now.streams(), now.logRequests(), heap.getUsed(),
+        now.connections(), now.statements(), now.streams(), now.running(), now.waiting(), now.logRequests(), heap.getUsed(),
         heap.getMax()}));
   }
 }

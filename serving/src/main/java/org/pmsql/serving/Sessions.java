@@ -2,6 +2,8 @@ package org.pmsql.serving;
 
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,10 @@ import org.pmsql.sql.SqlRules;
  * <li>a connection belongs to the user who opened it, and only that user reaches it: each
  *     user names connections apart from every other user, so an id another user chose is
  *     neither reached nor revealed ("already exists") by naming it;
- * <li>each user may keep only so many statements with open results, and a finite query runs at
- *     most the statement timeout;
+ * <li>each user runs only so many queries at once, and so many more wait their turn
+ *     ({@link RunningSlots}); a finite query runs at most the statement timeout;
+ * <li>each user keeps only so many statements with unread results: past that, the one read
+ *     least lately is closed, and says so when next fetched;
  * <li>statements, streams and connections a client stopped using are closed after the idle
  *     timeout (a statement in a call is never idle, however long planning or a first batch
  *     takes);
@@ -62,6 +66,7 @@ public final class Sessions implements AutoCloseable {
   private final MemoryGuard memoryGuard;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final Map<Integer, Use> uses = new ConcurrentHashMap<>();
+  private final RunningSlots running;
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pmsql-idle-sweeper"));
 
@@ -79,6 +84,8 @@ public final class Sessions implements AutoCloseable {
     volatile long lastUsedNanos = System.nanoTime();
     volatile StreamPump stream;
     volatile boolean cancelledForMemory;
+    /** Why the sessions closed this statement's results, or null. */
+    volatile String evicted;
 
     Use(String user, String serverId) {
       this.user = user;
@@ -94,6 +101,7 @@ public final class Sessions implements AutoCloseable {
   public Sessions(Limits limits, StatementStore store) {
     this.limits = limits;
     this.store = store;
+    this.running = new RunningSlots(limits.maxRunningPerUser(), limits.maxQueuedPerUser());
     this.memoryGuard = new MemoryGuard(HEAP_FRACTION, this::cancelForMemory);
     sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
   }
@@ -132,13 +140,17 @@ public final class Sessions implements AutoCloseable {
 
   /**
    * One call on a statement, from its start to its end: its use is never idle meanwhile. Null
-   * when the statement is unknown or no longer held, or the caller does not own its connection.
+   * when the statement is unknown or no longer held, or the caller does not own its connection;
+   * a statement whose results the sessions closed says why.
    */
-  public Call call(Caller caller, String connectionId, int statementId) {
+  public Call call(Caller caller, String connectionId, int statementId) throws SQLException {
     if (!owns(caller, connectionId)) {
       return null;
     }
     Use use = useOf(serverId(caller, connectionId), statementId);
+    if (use != null && use.evicted != null) {
+      throw new SQLException(use.evicted, "24000");
+    }
     Statement statement = use == null ? null : store.statement(statementId);
     return statement == null ? null : new Call(statementId, use, statement);
   }
@@ -157,11 +169,20 @@ public final class Sessions implements AutoCloseable {
     return use != null && use.serverId.equals(serverId) ? use : null;
   }
 
+  /**
+   * A turn to compute for a call that has no statement yet (preparing one), waiting while the
+   * caller runs as many as the limit.
+   */
+  public RunningSlots.Slot turn(Caller caller) throws SQLException {
+    return running.take(caller.user(), describe(caller.user()), limits.statementTimeoutSeconds());
+  }
+
   /** A call in progress on one statement; closing it ends the call. */
   public final class Call implements AutoCloseable {
     private final int statementId;
     private final Use use;
     private final Statement statement;
+    private RunningSlots.Slot turn;
 
     private Call(int statementId, Use use, Statement statement) {
       this.statementId = statementId;
@@ -190,21 +211,51 @@ public final class Sessions implements AutoCloseable {
     }
 
     /**
-     * Before executing: ends the statement's earlier stream, refuses a user's statement beyond
-     * the cap, and sets the timeout of a finite query.
+     * Before executing: ends the statement's earlier stream, makes room among the user's
+     * statements with unread results, sets the timeout of a finite query and waits for its
+     * turn to run.
      */
     public void admit(boolean stream) throws SQLException {
       endStream(use);
-      long open = uses.entrySet().stream()
+      makeRoom();
+      statement.setQueryTimeout(stream ? 0 : limits.statementTimeoutSeconds());
+      if (!stream) {
+        computes();
+      }
+    }
+
+    /** This call computes rows: it waits for a turn of its user's and holds it to its end. */
+    public void computes() throws SQLException {
+      if (turn == null) {
+        turn = running.take(use.user, describe(use.user), limits.statementTimeoutSeconds());
+      }
+    }
+
+    /**
+     * At the cap of statements with unread results, closes the one of the user's read least
+     * lately; refuses only when every one of them is in a call now.
+     */
+    private void makeRoom() throws SQLException {
+      List<Map.Entry<Integer, Use>> unread = uses.entrySet().stream()
           .filter(e -> e.getKey() != statementId && e.getValue().user.equals(use.user))
           .filter(e -> hasOpenResults(e.getKey(), e.getValue()))
-          .count();
-      if (open >= limits.maxStatementsPerUser()) {
-        throw new SQLException("too many open statements: " + describe(use.user) + " has "
-            + open + " with unread results (limit " + limits.maxStatementsPerUser()
-            + "); close statements whose results are no longer read", "53000");
+          .toList();
+      if (unread.size() < limits.maxStatementsPerUser()) {
+        return;
       }
-      statement.setQueryTimeout(stream ? 0 : limits.statementTimeoutSeconds());
+      Map.Entry<Integer, Use> idlest = unread.stream()
+          .filter(e -> e.getValue().calls.get() == 0)
+          .max(Comparator.comparingLong(e -> e.getValue().idleMillis()))
+          .orElseThrow(() -> new SQLException("too many open statements: " + describe(use.user)
+              + " has " + unread.size() + " with results being read now (limit "
+              + limits.maxStatementsPerUser() + ")", "53000"));
+      Use evicted = idlest.getValue();
+      evicted.evicted = "results closed by the server: " + describe(use.user) + " opened more"
+          + " than " + limits.maxStatementsPerUser() + " statements with unread results"
+          + " (--max-statements-per-user), and this one had been read least lately; run it"
+          + " again";
+      endStream(evicted);
+      store.close(idlest.getKey());
     }
 
     /** A query the memory guard cancelled fails with that reason, not "query cancelled". */
@@ -223,6 +274,9 @@ public final class Sessions implements AutoCloseable {
 
     @Override
     public void close() {
+      if (turn != null) {
+        turn.close();
+      }
       use.lastUsedNanos = System.nanoTime();
       use.calls.decrementAndGet();
     }
@@ -247,7 +301,8 @@ public final class Sessions implements AutoCloseable {
   /** Connections, statements and streams open now. */
   public ServerStatusTable.Counts counts(int logRequests) {
     return new ServerStatusTable.Counts(connections.size(), uses.size(),
-        (int) uses.values().stream().filter(u -> u.stream != null).count(), logRequests);
+        (int) uses.values().stream().filter(u -> u.stream != null).count(), running.running(),
+        running.waiting(), logRequests);
   }
 
   /** Whether the statement is a SELECT STREAM; text that does not parse is not. */
@@ -291,7 +346,7 @@ public final class Sessions implements AutoCloseable {
     uses.forEach((id, use) -> {
       if (use.idleMillis() > idleMillis) {
         forget(id);
-      } else if (store.statement(id) == null) {
+      } else if (use.evicted == null && store.statement(id) == null) {
         uses.remove(id); // expired by the front-end
       } else {
         store.inUse(use.serverId);
