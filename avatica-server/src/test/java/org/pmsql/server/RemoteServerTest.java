@@ -190,6 +190,39 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * Planning ends at the statement timeout too: a five-way join whose conditions tie every
+   * table to others planned for over five minutes, past any timeout.
+   */
+  @Test
+  void planningEndsAtTheStatementTimeout() throws Exception {
+    try (PcpServer server = start(null, Limits.DEFAULT.withStatementTimeoutSeconds(2));
+        Connection remote = DriverManager.getConnection(url(server))) {
+      SQLException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> assertThrows(SQLException.class, () -> rows(remote, cyclicJoin(5))));
+      assertTrue(e.getMessage().contains("planning did not end within the 2 s statement"
+          + " timeout"), e.getMessage());
+      assertEquals("57014", e.getSQLState());
+      assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
+    }
+  }
+
+  /** A join of n metrics, each one's value compared with the sum of two others'. */
+  static String cyclicJoin(int n) {
+    List<String> metrics = List.of("disk.dev.read", "disk.dev.write", "hinv.ncpu",
+        "kernel.all.cpu.idle", "kernel.all.cpu.sys", "kernel.all.cpu.user");
+    StringBuilder sql = new StringBuilder("SELECT count(*) FROM ");
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : ", ").append("vm.\"").append(metrics.get(i)).append("\" t")
+          .append(i);
+    }
+    for (int i = 0; i + 1 < n; i++) {
+      sql.append(i == 0 ? " WHERE " : " AND ").append(String.format(
+          "t%d.ts = t%d.ts AND t%d.val + t%d.val > t%d.val", i, i + 1, i, i + 1, (i + 2) % n));
+    }
+    return sql.toString();
+  }
+
   @Test
   void clientPropertiesCannotChooseWhatIsServed() throws Exception {
     Properties client = new Properties();

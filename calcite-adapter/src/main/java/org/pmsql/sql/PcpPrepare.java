@@ -10,6 +10,7 @@ import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.interpreter.BindableConvention;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.plan.RelOptCostFactory;
+import org.apache.calcite.plan.RelOptListener;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.prepare.CalciteCatalogReader;
@@ -61,6 +62,10 @@ public class PcpPrepare extends CalcitePrepareImpl {
     RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
     planner.removeRule(EnumerableRules.ENUMERABLE_ASOFJOIN_RULE);
     RULES.forEach(planner::addRule);
+    RelOptListener deadline = PlanningDeadline.listenerForThisThread();
+    if (deadline != null) {
+      planner.addListener(deadline);
+    }
     return planner;
   }
 

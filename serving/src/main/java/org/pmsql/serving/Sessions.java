@@ -18,6 +18,7 @@ import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.pmsql.archive.source.DaemonThreads;
+import org.pmsql.sql.PlanningDeadline;
 import org.pmsql.sql.SqlRules;
 
 /**
@@ -27,7 +28,8 @@ import org.pmsql.sql.SqlRules;
  *     user names connections apart from every other user, so an id another user chose is
  *     neither reached nor revealed ("already exists") by naming it;
  * <li>each user runs only so many queries at once, and so many more wait their turn
- *     ({@link RunningSlots}); a finite query runs at most the statement timeout;
+ *     ({@link RunningSlots}); planning ends within the statement timeout
+ *     ({@link PlanningDeadline}), and a finite query runs at most the statement timeout;
  * <li>each user keeps only so many statements with unread results: past that, the one read
  *     least lately is closed, and says so when next fetched;
  * <li>statements, streams and connections a client stopped using are closed after the idle
@@ -174,7 +176,13 @@ public final class Sessions implements AutoCloseable {
    * caller runs as many as the limit.
    */
   public RunningSlots.Slot turn(Caller caller) throws SQLException {
-    return running.take(caller.user(), describe(caller.user()), limits.statementTimeoutSeconds());
+    RunningSlots.Slot turn =
+        running.take(caller.user(), describe(caller.user()), limits.statementTimeoutSeconds());
+    PlanningDeadline planning = PlanningDeadline.start(limits.statementTimeoutSeconds());
+    return () -> {
+      planning.close();
+      turn.close();
+    };
   }
 
   /** A call in progress on one statement; closing it ends the call. */
@@ -183,6 +191,7 @@ public final class Sessions implements AutoCloseable {
     private final Use use;
     private final Statement statement;
     private RunningSlots.Slot turn;
+    private PlanningDeadline planning;
 
     private Call(int statementId, Use use, Statement statement) {
       this.statementId = statementId;
@@ -212,8 +221,8 @@ public final class Sessions implements AutoCloseable {
 
     /**
      * Before executing: ends the statement's earlier stream, makes room among the user's
-     * statements with unread results, sets the timeout of a finite query and waits for its
-     * turn to run.
+     * statements with unread results, sets the timeout of a finite query, waits for its turn
+     * to run, and bounds its planning.
      */
     public void admit(boolean stream) throws SQLException {
       endStream(use);
@@ -222,6 +231,7 @@ public final class Sessions implements AutoCloseable {
       if (!stream) {
         computes();
       }
+      planning = PlanningDeadline.start(limits.statementTimeoutSeconds());
     }
 
     /** This call computes rows: it waits for a turn of its user's and holds it to its end. */
@@ -274,6 +284,9 @@ public final class Sessions implements AutoCloseable {
 
     @Override
     public void close() {
+      if (planning != null) {
+        planning.close();
+      }
       if (turn != null) {
         turn.close();
       }
