@@ -131,6 +131,16 @@ public final class PcpServer implements AutoCloseable {
       customizers.add(server -> server.setHandler(
           new LoginThrottle(server.getHandler(), failedLogins, System.err)));
     }
+    ClientBounds bounds = new ClientBounds(System.err);
+    customizers.add(server -> {
+      for (Connector connector : server.getConnectors()) {
+        if (connector instanceof ServerConnector c) {
+          c.addBean(bounds, false);
+        }
+      }
+      bounds.setHandler(server.getHandler());
+      server.setHandler(bounds);
+    });
     Tls tls = settings.tls();
     if (tls != null) {
       customizers.add(PcpServer::refusePlainHttp);

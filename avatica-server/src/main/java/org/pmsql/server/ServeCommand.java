@@ -3,6 +3,7 @@ package org.pmsql.server;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
 import org.pmsql.jdbc.PcpDriver;
@@ -20,6 +21,9 @@ import picocli.CommandLine.Option;
         "SELECT STREAM rows are sent as they are logged; INSERT INTO pcp.log_requests",
         "asks the server to log a metric (see the README)."})
 public final class ServeCommand implements Callable<Integer>, Subcommand {
+  /** How long a stop waits for running queries to end. */
+  private static final int STOP_SECONDS = 5;
+
   @Option(names = "--archives", paramLabel = "PATH[,PATH...]",
       description = "Archives, directories or pmlogger roots (default: PCP_ARCHIVE_DIR).")
   String archives;
@@ -136,11 +140,23 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         digest, tls, limits, logs, bind));
         Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
-      // server, and the advertisement be withdrawn
+      // server, and the advertisement be withdrawn; within a bound, since a statement being
+      // planned is closed only when its planning ends
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
         if (advertiser != null) {
           advertiser.close();
+        }
+        Thread stopping = new Thread(server::close, "pmsql-serve-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+          stopping.join(TimeUnit.SECONDS.toMillis(STOP_SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+          System.err.println("pmsql serve: stopped without waiting more than " + STOP_SECONDS
+              + " s for the queries still running");
         }
       }, "pmsql-serve-shutdown"));
       System.err.println("pmsql serve: listening on port " + server.port()

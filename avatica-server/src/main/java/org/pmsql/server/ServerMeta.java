@@ -417,13 +417,16 @@ final class ServerMeta extends JdbcMeta {
     super.closeConnection(new ConnectionHandle(Sessions.serverId(caller, ch.id)));
   }
 
-  /** Stops the sessions, every stream and requested pmlogger, and closes every connection. */
+  /**
+   * Stops every requested pmlogger first (closing a statement waits while it is being
+   * planned), then the sessions and every stream, and closes every connection.
+   */
   void shutdown() {
-    sessions.close();
-    getConnectionCache().invalidateAll();
     if (logRequests != null) {
       logRequests.close();
     }
+    sessions.close();
+    getConnectionCache().invalidateAll();
   }
 
   /**
