@@ -11,18 +11,19 @@ import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.HandlerWrapper;
-import org.pmsql.serving.PerAddress;
+import org.pmsql.serving.PerClient;
 
 /**
  * What one client address may hold of the server at once: connections beyond
- * {@link PerAddress#MAX_CONNECTIONS} are closed as they open (a connection trickling its
+ * {@link PerClient#MAX_CONNECTIONS_PER_ADDRESS} are closed as they open (a connection trickling its
  * headers holds a file descriptor until the idle timeout, however slowly it sends), and requests
- * beyond {@link PerAddress#MAX_REQUESTS} in flight get HTTP 503 without being read (each holds a
- * server thread). Each refusal is logged once per address until it holds less again.
+ * beyond {@link PerClient#MAX_REQUESTS} in flight get HTTP 503 without being read (each holds a
+ * server thread; {@link ServingHandler} bounds each user's alike). Each refusal is logged once
+ * per address until it holds less again.
  */
 final class ClientBounds extends HandlerWrapper implements Connection.Listener {
-  private final PerAddress connections = new PerAddress(PerAddress.MAX_CONNECTIONS);
-  private final PerAddress requests = new PerAddress(PerAddress.MAX_REQUESTS);
+  private final PerClient connections = new PerClient(PerClient.MAX_CONNECTIONS_PER_ADDRESS);
+  private final PerClient requests = new PerClient(PerClient.MAX_REQUESTS);
   private final Set<Connection> counted = ConcurrentHashMap.newKeySet();
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
   private final PrintStream log;

@@ -16,11 +16,13 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.pmsql.serving.Caller;
 import org.pmsql.serving.LogRequests;
+import org.pmsql.serving.PerClient;
 
 /**
  * Serves both of Avatica's wire formats on one port, choosing per request (a JSON request is
- * an object, or comes in the {@code request} header; anything else is protobuf), and makes the
- * request's {@link Caller} known to the Meta for the length of the call.
+ * an object, or comes in the {@code request} header; anything else is protobuf), makes the
+ * request's {@link Caller} known to the Meta for the length of the call, and answers HTTP 503
+ * to a user with {@link PerClient#MAX_REQUESTS} requests in flight already.
  */
 final class ServingHandler extends AbstractHandler implements AvaticaHandler {
   /** Larger requests (Avatica's are statements and parameters) get HTTP 413. */
@@ -29,6 +31,7 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
 
   private final AvaticaProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
+  private final PerClient requestsPerUser = new PerClient(PerClient.MAX_REQUESTS);
 
   ServingHandler(Service service) {
     this.protobuf = new AvaticaProtobufHandler(service);
@@ -51,6 +54,25 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
   @Override
   public void handle(String target, Request baseRequest, HttpServletRequest request,
       HttpServletResponse response) throws IOException {
+    String user = request.getRemoteUser();
+    Caller caller = user == null ? Caller.ANONYMOUS
+        : new Caller(user, request.isUserInRole(LogRequests.ROLE));
+    if (!requestsPerUser.enter(caller.user())) {
+      baseRequest.setHandled(true);
+      response.setHeader("Retry-After", "1");
+      response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many requests in"
+          + " flight for this user (" + requestsPerUser.max() + "); wait for answers first");
+      return;
+    }
+    try {
+      serve(caller, target, baseRequest, request, response);
+    } finally {
+      requestsPerUser.leave(caller.user());
+    }
+  }
+
+  private void serve(Caller caller, String target, Request baseRequest,
+      HttpServletRequest request, HttpServletResponse response) throws IOException {
     byte[] body;
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(MAX_REQUEST_BYTES + 1);
@@ -67,9 +89,7 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
         return new BodyStream(body);
       }
     };
-    String user = request.getRemoteUser();
-    CALLER.set(user == null ? Caller.ANONYMOUS
-        : new Caller(user, request.isUserInRole(LogRequests.ROLE)));
+    CALLER.set(caller);
     try {
       if (request.getHeader("request") != null || isJson(body)) {
         json.handle(target, baseRequest, replay, response);

@@ -113,8 +113,9 @@ class HostileClientsTest {
   }
 
   /**
-   * 300 connections trickling their headers and 40 trickling their bodies from other
-   * addresses: the connections past the bound are closed at once, the bodies cut off within
+   * 300 connections trickling their headers from one address, and 70 of alice's requests
+   * trickling their bodies from two others: the connections past the address's bound are
+   * closed at once, alice's requests past hers refused at once, the bodies cut off within
    * seconds, and bob is answered meanwhile.
    */
   @Test
@@ -126,8 +127,9 @@ class HostileClientsTest {
       for (int i = 0; i < 300; i++) {
         headers.add(new Trickler("127.0.0.2", "POST / HTTP/1.1\r\nHost: x\r\nX-Slow: "));
       }
-      for (int i = 0; i < 40; i++) {
-        bodies.add(new Trickler("127.0.0.3", "POST / HTTP/1.1\r\nHost: x\r\nContent-Type:"
+      for (int i = 0; i < 70; i++) {
+        bodies.add(new Trickler(i % 2 == 0 ? "127.0.0.3" : "127.0.0.6",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type:"
             + " application/json\r\nContent-Length: 400\r\nAuthorization: Basic "
             + Base64.getEncoder().encodeToString("alice:a-secret".getBytes(
                 StandardCharsets.UTF_8)) + "\r\n\r\n{"));
@@ -143,13 +145,17 @@ class HostileClientsTest {
       }
       long closed = headers.stream().filter(t -> t.closed).count();
       long cutOff = bodies.stream().filter(t -> t.answer.startsWith("HTTP/1.1 408")).count();
+      long refused = bodies.stream().filter(t -> t.answer.startsWith("HTTP/1.1 503")).count();
       System.out.printf("HostileClientsTest: bob's simple query %s s before the flood, %s s"
-          + " during it (300 header and 40 body tricklers); %d header tricklers closed by the"
-          + " server, %d bodies cut off%n", median(before), median(during), closed, cutOff);
+          + " during it (300 header and 70 body tricklers); %d header tricklers closed by the"
+          + " server, %d bodies cut off, %d refused%n", median(before), median(during), closed,
+          cutOff, refused);
       assertTrue(closed >= 300 - 256, "connections past 256 from one address are closed: "
           + closed);
-      assertEquals(40, cutOff, "every trickled body is cut off: " + bodies.stream()
-          .map(t -> t.answer.lines().findFirst().orElse(t.closed ? "closed" : "open")).toList());
+      List<String> answers = bodies.stream()
+          .map(t -> t.answer.lines().findFirst().orElse(t.closed ? "closed" : "open")).toList();
+      assertEquals(64, cutOff, "alice's bodies are cut off: " + answers);
+      assertEquals(70 - 64, refused, "past 64 in flight alice is refused at once: " + answers);
       assertEquals(10, during.size(), "bob was answered all along");
     } finally {
       for (Trickler t : headers) {
