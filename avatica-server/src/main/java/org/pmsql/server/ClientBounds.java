@@ -57,10 +57,7 @@ final class ClientBounds extends HandlerWrapper implements Connection.Listener {
     String address = request.getRemoteAddr();
     if (!requests.enter(address)) {
       refused(address, "requests in flight", requests.max());
-      baseRequest.setHandled(true);
-      response.setHeader("Retry-After", "1");
-      response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many requests in"
-          + " flight from this address (" + requests.max() + "); wait for answers first");
+      busy(baseRequest, response, "from this address", requests.max());
       return;
     }
     try {
@@ -69,6 +66,15 @@ final class ClientBounds extends HandlerWrapper implements Connection.Listener {
     } finally {
       requests.leave(address);
     }
+  }
+
+  /** HTTP 503 for a request past a client's bound of requests in flight. */
+  static void busy(Request baseRequest, HttpServletResponse response, String whose, int max)
+      throws IOException {
+    baseRequest.setHandled(true);
+    response.setHeader("Retry-After", "1");
+    response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many requests in"
+        + " flight " + whose + " (" + max + "); wait for answers first");
   }
 
   private void refused(String address, String what, int max) {

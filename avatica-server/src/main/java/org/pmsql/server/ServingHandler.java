@@ -58,10 +58,7 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
     Caller caller = user == null ? Caller.ANONYMOUS
         : new Caller(user, request.isUserInRole(LogRequests.ROLE));
     if (!requestsPerUser.enter(caller.user())) {
-      baseRequest.setHandled(true);
-      response.setHeader("Retry-After", "1");
-      response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many requests in"
-          + " flight for this user (" + requestsPerUser.max() + "); wait for answers first");
+      ClientBounds.busy(baseRequest, response, "for this user", requestsPerUser.max());
       return;
     }
     try {

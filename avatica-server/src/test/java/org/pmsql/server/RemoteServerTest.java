@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pmsql.testsupport.HostileSql.cyclicJoin;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -205,22 +206,6 @@ class RemoteServerTest {
       assertEquals("57014", e.getSQLState());
       assertEquals(List.of("vm"), rows(remote, "SELECT host FROM pcp.hosts"));
     }
-  }
-
-  /** A join of n metrics, each one's value compared with the sum of two others'. */
-  static String cyclicJoin(int n) {
-    List<String> metrics = List.of("disk.dev.read", "disk.dev.write", "hinv.ncpu",
-        "kernel.all.cpu.idle", "kernel.all.cpu.sys", "kernel.all.cpu.user");
-    StringBuilder sql = new StringBuilder("SELECT count(*) FROM ");
-    for (int i = 0; i < n; i++) {
-      sql.append(i == 0 ? "" : ", ").append("vm.\"").append(metrics.get(i)).append("\" t")
-          .append(i);
-    }
-    for (int i = 0; i + 1 < n; i++) {
-      sql.append(i == 0 ? " WHERE " : " AND ").append(String.format(
-          "t%d.ts = t%d.ts AND t%d.val + t%d.val > t%d.val", i, i + 1, i, i + 1, (i + 2) % n));
-    }
-    return sql.toString();
   }
 
   @Test

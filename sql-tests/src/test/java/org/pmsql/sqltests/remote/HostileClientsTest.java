@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pmsql.testsupport.HostileSql.cyclicJoin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,8 +155,9 @@ class HostileClientsTest {
           + closed);
       List<String> answers = bodies.stream()
           .map(t -> t.answer.lines().findFirst().orElse(t.closed ? "closed" : "open")).toList();
-      assertEquals(64, cutOff, "alice's bodies are cut off: " + answers);
-      assertEquals(70 - 64, refused, "past 64 in flight alice is refused at once: " + answers);
+      // the first cut off may free a place before the last arrives: the bound is 64 at once
+      assertEquals(70, cutOff + refused, "alice's bodies are cut off or refused: " + answers);
+      assertTrue(cutOff >= 64 && refused >= 1, "past 64 in flight alice is refused: " + answers);
       assertEquals(10, during.size(), "bob was answered all along");
     } finally {
       for (Trickler t : headers) {
@@ -269,22 +271,6 @@ class HostileClientsTest {
     } finally {
       client.shutdownNow();
     }
-  }
-
-  /** A join of n metrics, each pair's sum compared with a third: minutes of planning for 5. */
-  private static String cyclicJoin(int n) {
-    List<String> metrics = List.of("disk.dev.read", "disk.dev.write", "hinv.ncpu",
-        "kernel.all.cpu.idle", "kernel.all.cpu.sys", "kernel.all.cpu.user");
-    StringBuilder sql = new StringBuilder("SELECT count(*) FROM ");
-    for (int i = 0; i < n; i++) {
-      sql.append(i == 0 ? "" : ", ").append("vm.\"").append(metrics.get(i)).append("\" t")
-          .append(i);
-    }
-    for (int i = 0; i + 1 < n; i++) {
-      sql.append(i == 0 ? " WHERE " : " AND ").append(String.format(
-          "t%d.ts = t%d.ts AND t%d.val + t%d.val > t%d.val", i, i + 1, i, i + 1, (i + 2) % n));
-    }
-    return sql.toString();
   }
 
   private static void bobAnswers() throws Exception {
