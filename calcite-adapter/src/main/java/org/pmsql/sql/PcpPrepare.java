@@ -21,6 +21,8 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.pmsql.sql.asof.AsofJoinRule;
+import org.pmsql.sql.function.AggregateArgumentCasts;
+import org.pmsql.sql.function.WithinGroupRule;
 import org.pmsql.sql.scan.ScanRules;
 import org.pmsql.sql.stream.HopRewrite;
 import org.pmsql.sql.stream.StreamAggregateRule;
@@ -48,10 +50,12 @@ public class PcpPrepare extends CalcitePrepareImpl {
 
   /**
    * The session zone's reading of timestamp literals, then the rewrites GROUP BY TUMBLE and HOP
-   * need before planning, then Calcite's standard optimisation.
+   * and PERCENTILE_CONT/DISC need and the casts pmsql's aggregates need of their arguments,
+   * then Calcite's standard optimisation.
    */
   static final Program PROGRAM = Programs.sequence(SessionZoneLiterals.INSTANCE,
-      Programs.hep(List.of(TumbleRewrite.RULE, HopRewrite.RULE), true,
+      Programs.hep(List.of(TumbleRewrite.RULE, HopRewrite.RULE, WithinGroupRule.RULE,
+          AggregateArgumentCasts.RULE), true,
           DefaultRelMetadataProvider.INSTANCE),
       Programs.standard());
 

@@ -17,6 +17,8 @@ import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.sql.catalog.ArchiveErrors;
 import org.pmsql.sql.catalog.CatalogTables;
 import org.pmsql.sql.function.CounterAggregates;
+import org.pmsql.sql.function.Percentiles;
+import org.pmsql.sql.function.TimeSeriesAggregates;
 import org.pmsql.sql.function.TimeBucket;
 
 /**
@@ -97,6 +99,8 @@ public final class PcpSchemas {
       }
     });
     CounterAggregates.register(root);
+    TimeSeriesAggregates.register(root);
+    Percentiles.register(root);
     TimeBucket.register(root);
   }
 
