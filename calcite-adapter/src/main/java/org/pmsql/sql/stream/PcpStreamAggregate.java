@@ -22,7 +22,9 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.schema.impl.AggregateFunctionImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlUserDefinedAggFunction;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -60,8 +62,16 @@ final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
 
   /** What this operator computes for an aggregate call, or null when it cannot. */
   static WindowAggregation.Call call(AggregateCall call) {
-    if (call.isDistinct() || call.filterArg >= 0 || call.getArgList().size() > 1
-        || call.isApproximate() || !call.collation.getFieldCollations().isEmpty()) {
+    if (call.isDistinct() || call.filterArg >= 0 || call.isApproximate()
+        || !call.collation.getFieldCollations().isEmpty()) {
+      return null;
+    }
+    if (call.getAggregation() instanceof SqlUserDefinedAggFunction user
+        && user.function instanceof AggregateFunctionImpl function) {
+      return new WindowAggregation.Call(WindowAggregation.Function.USER, -1, false, false,
+          UserAggregate.of(function, call.getArgList()));
+    }
+    if (call.getArgList().size() > 1) {
       return null;
     }
     WindowAggregation.Function function;
@@ -86,7 +96,7 @@ final class PcpStreamAggregate extends Aggregate implements EnumerableRel {
     }
     int argument = call.getArgList().isEmpty() ? -1 : call.getArgList().get(0);
     return new WindowAggregation.Call(function, argument, type == SqlTypeName.DECIMAL,
-        type == SqlTypeName.BIGINT);
+        type == SqlTypeName.BIGINT, null);
   }
 
   @Override

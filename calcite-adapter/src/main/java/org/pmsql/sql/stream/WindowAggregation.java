@@ -20,11 +20,15 @@ import org.apache.calcite.linq4j.Enumerator;
  * appeared: a live stream gets one row per window and group, once, shortly after it ends.
  */
 public final class WindowAggregation {
-  /** The aggregate functions this operator computes. */
-  enum Function { COUNT, SUM, SUM0, MIN, MAX, AVG }
+  /** The aggregate functions this operator computes; USER: one of pmsql's own. */
+  enum Function { COUNT, SUM, SUM0, MIN, MAX, AVG, USER }
 
-  /** One aggregate call: its function, argument column (-1 for COUNT(*)), and result kind. */
-  record Call(Function function, int argument, boolean decimal, boolean integer) {}
+  /**
+   * One aggregate call: its function, argument column (-1 for COUNT(*) and USER), result kind,
+   * and for USER the function itself.
+   */
+  record Call(Function function, int argument, boolean decimal, boolean integer,
+      UserAggregate user) {}
 
   private final int windowKey;
   private final int[] groupKeys;
@@ -160,8 +164,12 @@ public final class WindowAggregation {
     return a == null ? -1 : b == null ? 1 : ((Comparable) a).compareTo(b);
   }
 
-  /** Each call keeps two slots: a running value and a count. */
+  /** Each call keeps two slots: a running value (USER: its accumulator) and a count. */
   private static void accumulate(Call call, Object[] state, int slot, Object[] row) {
+    if (call.function == Function.USER) {
+      state[slot] = call.user.add(state[slot] == null ? call.user.init() : state[slot], row);
+      return;
+    }
     Object value = call.argument < 0 ? Boolean.TRUE : row[call.argument];
     if (value == null) {
       return;
@@ -208,6 +216,7 @@ public final class WindowAggregation {
         case SUM0 -> value != null ? value
             : call.decimal ? BigDecimal.ZERO : call.integer ? (Object) 0L : (Object) 0.0;
         case AVG -> value == null ? null : (Double) value / count;
+        case USER -> call.user.result(value == null ? call.user.init() : value);
         default -> value;
       };
     }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -152,6 +153,57 @@ class LiveStreamTest {
       logger.destroy();
       logger.waitFor(20, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Percentiles and time-weighted averages over live three-second windows, emitted as the
+   * windows close, equal the same GROUP BY over the archive once the logger has written it.
+   */
+  @Test
+  void percentilesAndTimeWeightedAveragesOverWindowsEqualTheArchiveAfterwards()
+      throws Exception {
+    String aggregates = "ts_ns / 3000000000 AS w, instance, count(*) AS n, median(val),"
+        + " percentile_cont(0.9) WITHIN GROUP (ORDER BY val),"
+        + " percentile_disc(0.25) WITHIN GROUP (ORDER BY val DESC), approx_percentile(val, 0.5),"
+        + " time_weight_avg(val, ts_ns), time_weight_avg(val, ts_ns, 'linear'),"
+        + " deriv(val, ts_ns), changes(val, ts_ns)";
+    Process logger = Pmlogger.start(dir, "percentiles", 3, 0, 100);
+    List<Object[]> streamed = new ArrayList<>();
+    String host;
+    try {
+      host = Pmlogger.awaitRecords(dir.resolve("percentiles"), 2);
+      try (Connection c = Sql.connect(dir); Statement s = timeLimited(c.createStatement(), 60);
+          ResultSet rs = s.executeQuery("SELECT STREAM " + aggregates + " FROM \"" + host
+              + "\".live WHERE ts > CURRENT_TIMESTAMP - INTERVAL '10' MINUTE AND metric = '"
+              + METRIC + "' GROUP BY ts_ns / 3000000000, instance")) {
+        while (streamed.size() < 12 && rs.next()) {
+          streamed.add(row(rs));
+        }
+      }
+    } finally {
+      logger.destroy();
+      assertTrue(logger.waitFor(20, TimeUnit.SECONDS));
+    }
+    Map<String, String> archived = new HashMap<>();
+    try (Connection c = Sql.connect(dir)) {
+      for (Object[] r : Sql.rows(c, "SELECT " + aggregates + " FROM \"" + host
+          + "\".metrics WHERE metric = '" + METRIC + "' GROUP BY ts_ns / 3000000000, instance")) {
+        archived.put(r[0] + " " + r[1], Arrays.toString(r));
+      }
+    }
+    for (Object[] row : streamed) {
+      String window = row[0] + " " + row[1];
+      assertEquals(archived.get(window), Arrays.toString(row), "window " + window);
+    }
+    assertEquals(12, streamed.size());
+  }
+
+  private static Object[] row(ResultSet rs) throws SQLException {
+    Object[] row = new Object[rs.getMetaData().getColumnCount()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = rs.getObject(i + 1);
+    }
+    return row;
   }
 
   @Test
