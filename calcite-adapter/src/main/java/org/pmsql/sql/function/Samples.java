@@ -146,6 +146,12 @@ public final class Samples {
     return new double[] {slope, meanY - slope * meanX};
   }
 
+  /** The least-squares line's value {@link #parameter} seconds after {@code anchorNanos}. */
+  double predicted(long anchorNanos) {
+    double[] line = line(anchorNanos);
+    return line[1] + line[0] * parameter;
+  }
+
   /**
    * The time-weighted average over the samples' span: each value held until the next sample
    * (last observation carried forward) or, {@code linear}, joined to the next by a straight
@@ -161,23 +167,25 @@ public final class Samples {
     return area / spanSeconds();
   }
 
-  /** The aggregates' accumulation over (val DOUBLE, ts_ns BIGINT). */
-  public abstract static class Over {
+  /**
+   * An aggregate over samples, as Calcite calls one: init, then add per row (each aggregate
+   * declares its own, for its arguments), then result.
+   */
+  public abstract static class Accumulation {
     public Samples init() {
       return new Samples();
     }
+  }
 
+  /** The aggregates' accumulation over (val DOUBLE, ts_ns BIGINT). */
+  public abstract static class Over extends Accumulation {
     public Samples add(Samples samples, Double value, long nanos) {
       return samples.add(value, nanos);
     }
   }
 
   /** The accumulation over (val, ts_ns, start_ns, end_ns): a window to extrapolate to. */
-  public abstract static class OverWindow {
-    public Samples init() {
-      return new Samples();
-    }
-
+  public abstract static class OverWindow extends Accumulation {
     public Samples add(Samples samples, Double value, long nanos, long start, long end) {
       samples.windowStart = start;
       samples.windowEnd = end;

@@ -47,11 +47,7 @@ public final class TimeSeriesAggregates {
   }
 
   /** time_weight_avg(val, ts_ns, method): 'locf' or 'linear'. */
-  public static final class TimeWeightAvgBy {
-    public Samples init() {
-      return new Samples();
-    }
-
+  public static final class TimeWeightAvgBy extends Samples.Accumulation {
     public Samples add(Samples samples, Double value, long nanos, String method) {
       samples.option = method;
       return samples.add(value, nanos);
@@ -79,31 +75,19 @@ public final class TimeSeriesAggregates {
   }
 
   /** predict_linear(val, ts_ns, seconds): from the last sample. */
-  public static final class PredictLinear {
-    public Samples init() {
-      return new Samples();
-    }
-
+  public static final class PredictLinear extends Samples.Accumulation {
     public Samples add(Samples samples, Double value, long nanos, double seconds) {
       samples.parameter = seconds;
       return samples.add(value, nanos);
     }
 
     public Double result(Samples samples) {
-      if (!samples.enough()) {
-        return null;
-      }
-      double[] line = samples.line(samples.time(samples.size() - 1));
-      return line[1] + line[0] * samples.parameter;
+      return samples.enough() ? samples.predicted(samples.time(samples.size() - 1)) : null;
     }
   }
 
   /** predict_linear(val, ts_ns, seconds, at_ns): from an evaluation time. */
-  public static final class PredictLinearAt {
-    public Samples init() {
-      return new Samples();
-    }
-
+  public static final class PredictLinearAt extends Samples.Accumulation {
     public Samples add(Samples samples, Double value, long nanos, double seconds, long at) {
       samples.parameter = seconds;
       samples.windowEnd = at;
@@ -111,11 +95,7 @@ public final class TimeSeriesAggregates {
     }
 
     public Double result(Samples samples) {
-      if (!samples.enough()) {
-        return null;
-      }
-      double[] line = samples.line(samples.windowEnd);
-      return line[1] + line[0] * samples.parameter;
+      return samples.enough() ? samples.predicted(samples.windowEnd) : null;
     }
   }
 

@@ -18,7 +18,7 @@ import org.pmsql.sqltests.support.Sql;
  * </ul>
  */
 class CounterAggregatesTest {
-  private static final String SERIES = "(VALUES (CAST(8 AS DOUBLE), 3000000000),"
+  static final String SERIES = "(VALUES (CAST(8 AS DOUBLE), 3000000000),"
       + " (CAST(10 AS DOUBLE), 0), (CAST(3 AS DOUBLE), 2000000000),"
       + " (CAST(15 AS DOUBLE), 1000000000)) AS s(v, t)";
 

@@ -137,16 +137,14 @@ class TimeSeriesAggregatesTest {
     }
   }
 
-  /** Hand-checkable: 10 at 0 s, 15 at 1 s, 3 at 2 s, 8 at 3 s, given out of order. */
+  /** By hand, the counter aggregates' series: 10 at 0 s, 15 at 1 s, 3 at 2 s, 8 at 3 s. */
   @Test
   void aSmallSeriesByHand() throws Exception {
     try (Connection c = Sql.connect(Sql.sample())) {
       Object[] row = Sql.rows(c, "SELECT time_weight_avg(v, t), time_weight_avg(v, t, 'linear'),"
           + " irate(v, t), delta(v, t), changes(v, t), resets(v, t), median(v),"
-          + " percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM (VALUES"
-          + " (CAST(8 AS DOUBLE), 3000000000), (CAST(10 AS DOUBLE), 0),"
-          + " (CAST(3 AS DOUBLE), 2000000000), (CAST(15 AS DOUBLE), 1000000000)) AS s(v, t)")
-          .get(0);
+          + " percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM "
+          + CounterAggregatesTest.SERIES).get(0);
       assertEquals((10 + 15 + 3) / 3.0, (Double) row[0], 1e-12);
       assertEquals((12.5 + 9 + 5.5) / 3.0, (Double) row[1], 1e-12);
       assertEquals(5.0, (Double) row[2], 1e-12);
