@@ -8,12 +8,16 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,39 +106,70 @@ class TimeSeriesAggregatesTest {
 
   /**
    * approx_percentile is within the t-digest's rank error (at compression 100, a few
-   * hundredths of the order) of the exact percentile, for every series of 100 values or more.
+   * hundredths of the order) of the exact percentile, for every series of 100 values or more,
+   * and so is DuckDB's approx_quantile over the same values.
    */
   @Test
   void approxPercentileIsWithinItsRankError() throws Exception {
     // ten minutes sampled many times a second: thousands of values a series
     Path archive = PcpTools.corpus().resolve("20180416.10.00");
     String series = " FROM metrics WHERE val = val AND metric LIKE 'kernel.all.%'";
-    try (Connection pmsql = Sql.connect(archive)) {
+    try (Connection pmsql = Sql.connect(archive);
+        Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       int checked = 0;
       Map<String, List<Double>> values = new TreeMap<>();
-      for (Object[] r : Sql.rows(pmsql, "SELECT metric, inst, val" + series)) {
-        values.computeIfAbsent(r[0] + "\u0001" + r[1], k -> new ArrayList<>())
-            .add((Double) r[2]);
+      try (Statement s = duck.createStatement()) {
+        s.execute("CREATE TABLE metrics (metric VARCHAR, inst INTEGER, val DOUBLE)");
+      }
+      try (DuckDBAppender append =
+          duck.unwrap(DuckDBConnection.class).createAppender("metrics")) {
+        for (Object[] r : Sql.rows(pmsql, "SELECT metric, inst, val" + series)) {
+          values.computeIfAbsent(r[0] + "\u0001" + r[1], k -> new ArrayList<>())
+              .add((Double) r[2]);
+          append.beginRow();
+          append.append((String) r[0]);
+          if (r[1] == null) {
+            append.appendNull();
+          } else {
+            append.append((Integer) r[1]);
+          }
+          append.append((Double) r[2]);
+          append.endRow();
+        }
       }
       for (double f : new double[] {0.01, 0.25, 0.5, 0.9, 0.99}) {
+        String having = " GROUP BY metric, inst HAVING count(*) >= 100";
         List<Object[]> rows = Sql.rows(pmsql, "SELECT metric, inst, approx_percentile(val, "
-            + f + ")" + series + " GROUP BY metric, inst HAVING count(*) >= 100");
+            + f + ")" + series + having);
+        Map<String, Double> duckdb = new TreeMap<>();
+        for (Object[] r : Sql.rows(duck, "SELECT metric, inst, approx_quantile(val, " + f
+            + ") FROM metrics" + having)) {
+          duckdb.put(r[0] + "\u0001" + r[1], ((Number) r[2]).doubleValue());
+        }
+        assertEquals(duckdb.size(), rows.size(), "series of 100 values or more");
         for (Object[] r : rows) {
-          double[] sorted = values.get(r[0] + "\u0001" + r[1]).stream()
-              .mapToDouble(Double::doubleValue).sorted().toArray();
-          double approx = (Double) r[2];
-          long below = Arrays.stream(sorted).filter(x -> x < approx).count();
-          long atOrBelow = Arrays.stream(sorted).filter(x -> x <= approx).count();
-          double error = f < (double) below / sorted.length ? (double) below / sorted.length - f
-              : f > (double) atOrBelow / sorted.length ? f - (double) atOrBelow / sorted.length
-              : 0;
-          assertTrue(error <= 0.03, r[0] + " inst " + r[1] + ": approx_percentile(" + f
-              + ") = " + approx + " is " + error + " of the order away");
+          String key = r[0] + "\u0001" + r[1];
+          double[] sorted = values.get(key).stream().mapToDouble(Double::doubleValue).sorted()
+              .toArray();
+          for (double approx : new double[] {(Double) r[2], duckdb.get(key)}) {
+            double error = rankError(sorted, f, approx);
+            assertTrue(error <= 0.03, r[0] + " inst " + r[1] + ": " + approx + " for " + f
+                + " (pmsql " + r[2] + ", DuckDB " + duckdb.get(key) + ") is " + error
+                + " of the order away");
+          }
           checked++;
         }
       }
       assertTrue(checked >= 20, "series checked: " + checked);
     }
+  }
+
+  /** How far from fraction f of the order value v stands among the sorted values. */
+  private static double rankError(double[] sorted, double f, double v) {
+    double below = (double) Arrays.stream(sorted).filter(x -> x < v).count() / sorted.length;
+    double atOrBelow = (double) Arrays.stream(sorted).filter(x -> x <= v).count()
+        / sorted.length;
+    return f < below ? below - f : f > atOrBelow ? f - atOrBelow : 0;
   }
 
   /** By hand, the counter aggregates' series: 10 at 0 s, 15 at 1 s, 3 at 2 s, 8 at 3 s. */
