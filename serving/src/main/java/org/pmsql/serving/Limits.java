@@ -39,10 +39,4 @@ public record Limits(int statementTimeoutSeconds, int maxStatementsPerUser, int 
         streamQueueRows, idleTimeoutSeconds, minIntervalMillis, maxLogDurationSeconds,
         maxPerUser, maxRunningPerUser, maxQueuedPerUser);
   }
-
-  public Limits withRunning(int maxRunning, int maxQueued) {
-    return new Limits(statementTimeoutSeconds, maxStatementsPerUser, maxFrameRows,
-        streamQueueRows, idleTimeoutSeconds, minLogIntervalMillis, maxLogDurationSeconds,
-        maxLogRequestsPerUser, maxRunning, maxQueued);
-  }
 }

@@ -64,6 +64,8 @@ final class UserAggregate {
         case 2 -> (Object) add.invokeExact(accumulator, row[arguments[0]], row[arguments[1]]);
         case 3 -> (Object) add.invokeExact(accumulator, row[arguments[0]], row[arguments[1]],
             row[arguments[2]]);
+        case 4 -> (Object) add.invokeExact(accumulator, row[arguments[0]], row[arguments[1]],
+            row[arguments[2]], row[arguments[3]]);
         default -> {
           Object[] values = new Object[1 + arguments.length];
           values[0] = accumulator;
