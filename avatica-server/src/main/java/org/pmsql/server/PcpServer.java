@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
@@ -59,7 +63,18 @@ public final class PcpServer implements AutoCloseable {
 
   /** A keystore for HTTPS; without a truststore the keystore is used as one. */
   public record Tls(Path keystore, String keystorePassword, Path truststore,
-      String truststorePassword) {}
+      String truststorePassword) {
+    /** The keystore as a server's TLS context (for front-ends that are not Jetty's). */
+    public SSLContext context() throws IOException, GeneralSecurityException {
+      KeyStore store = KeyStore.getInstance(keystore.toFile(), keystorePassword.toCharArray());
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(
+          KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, keystorePassword.toCharArray());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    }
+  }
 
   private static final byte[] PLAIN_HTTP_REFUSED = ("HTTP/1.1 400 Bad Request\r\n"
       + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 49\r\n"
@@ -72,12 +87,15 @@ public final class PcpServer implements AutoCloseable {
   private final HttpServer http;
   private final ServerMeta meta;
   private final Properties served;
+  private final LogRequests logRequests;
   private boolean closed;
 
-  private PcpServer(HttpServer http, ServerMeta meta, Properties served) {
+  private PcpServer(HttpServer http, ServerMeta meta, Properties served,
+      LogRequests logRequests) {
     this.http = http;
     this.meta = meta;
     this.served = served;
+    this.logRequests = logRequests;
   }
 
   public static PcpServer start(Settings settings) throws SQLException {
@@ -158,7 +176,7 @@ public final class PcpServer implements AutoCloseable {
       meta.shutdown();
       throw e;
     }
-    return new PcpServer(http, meta, pinned);
+    return new PcpServer(http, meta, pinned, requests);
   }
 
   /**
@@ -257,6 +275,16 @@ public final class PcpServer implements AutoCloseable {
 
   public int port() {
     return http.getPort();
+  }
+
+  /** The archives served (before any log request's). */
+  public String archives() {
+    return served.getProperty(ConnectProperties.ARCHIVES.key);
+  }
+
+  /** The server's log requests, or null when it takes none. */
+  public LogRequests logRequests() {
+    return logRequests;
   }
 
   /** The hosts served now, as in pcp.hosts. */

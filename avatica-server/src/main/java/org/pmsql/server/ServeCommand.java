@@ -1,13 +1,17 @@
 package org.pmsql.server;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.security.GeneralSecurityException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.pmsql.cli.Errors;
 import org.pmsql.cli.Subcommand;
 import org.pmsql.jdbc.PcpDriver;
+import org.pmsql.pgwire.PgServer;
 import org.pmsql.serving.Limits;
+import org.pmsql.serving.UsersFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +35,11 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
   @Option(names = "--port", paramLabel = "N", defaultValue = "8765",
       description = "TCP port. Default ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--pg-port", paramLabel = "N",
+      description = "Also speak the PostgreSQL protocol on this port (psql, Grafana, Python,"
+          + " pgjdbc: host=HOST port=N dbname=pcp), with the same users, TLS and limits.")
+  Integer pgPort;
 
   @Option(names = "--users", paramLabel = "FILE",
       description = "Users, one a line as 'name: password[,role...]'; turns on authentication"
@@ -138,6 +147,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
             .toList()) + "," + logDirectory;
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(served, port, users,
         digest, tls, limits, logs, bind));
+        PgServer pg = pgPort == null ? null : startPg(server, tls, limits);
         Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
       // server, and the advertisement be withdrawn; within a bound, since a statement being
@@ -146,7 +156,12 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         if (advertiser != null) {
           advertiser.close();
         }
-        Thread stopping = new Thread(server::close, "pmsql-serve-stop");
+        Thread stopping = new Thread(() -> {
+          if (pg != null) {
+            pg.close();
+          }
+          server.close();
+        }, "pmsql-serve-stop");
         stopping.setDaemon(true);
         stopping.start();
         try {
@@ -161,7 +176,8 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       }, "pmsql-serve-shutdown"));
       System.err.println("pmsql serve: listening on port " + server.port()
           + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : "")
-          + (advertiser == null ? "" : ", advertised in DNS-SD on " + advertiser.address()));
+          + (advertiser == null ? "" : ", advertised in DNS-SD on " + advertiser.address())
+          + (pg == null ? "" : "; PostgreSQL protocol on port " + pg.port()));
       server.join();
       return 0;
     } catch (Exception e) {
@@ -169,6 +185,13 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       System.err.println("pmsql serve: " + Errors.oneLine(e));
       return 1;
     }
+  }
+
+  private PgServer startPg(PcpServer server, PcpServer.Tls tls, Limits limits)
+      throws IOException, GeneralSecurityException {
+    return PgServer.start(new PgServer.Settings(server.archives(), pgPort, bind,
+        users == null ? null : UsersFile.read(users), tls == null ? null : tls.context(), limits,
+        server.logRequests()));
   }
 
   private Advertiser advertise(PcpServer server) throws Exception {

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
@@ -24,21 +23,17 @@ import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.schema.SchemaPlus;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpRemoteDriver;
 import org.pmsql.serving.AutoLog;
 import org.pmsql.serving.Caller;
-import org.pmsql.serving.FunctionsTable;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
-import org.pmsql.serving.LogRequestsTable;
 import org.pmsql.serving.RunningSlots;
-import org.pmsql.serving.ServerStatusTable;
+import org.pmsql.serving.ServerTables;
 import org.pmsql.serving.Sessions;
 import org.pmsql.serving.SqlLimits;
 import org.pmsql.serving.StreamPump;
-import org.pmsql.sql.PcpSchemas;
 
 /**
  * Avatica's JDBC-backed Meta as pmsql serves it, one front-end on the serving core
@@ -176,31 +171,16 @@ final class ServerMeta extends JdbcMeta {
     super.openConnection(new ConnectionHandle(Sessions.serverId(caller, ch.id)), settings);
     sessions.opened(caller, ch.id, logRequests == null ? null : autoLog);
     try {
-      SchemaPlus catalog = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
-          .getSubSchema(PcpSchemas.CATALOG_SCHEMA);
-      catalog.add(ServerStatusTable.NAME, new ServerStatusTable(
-          () -> sessions.counts(logRequests == null ? 0 : logRequests.size())));
-      catalog.add(FunctionsTable.NAME, FunctionsTable.of(getConnection(ch.id)));
-      if (logRequests != null) {
-        catalog.add(LogRequestsTable.NAME, new LogRequestsTable(logRequests, caller));
-      }
+      ServerTables.addTo(getConnection(ch.id), sessions, logRequests, caller);
     } catch (SQLException e) {
       throw new RuntimeException(e);
     }
   }
 
-  /**
-   * What a new connection serves: the server's archives, and the archives its own log
-   * requests have written so far (not whatever else lies in the log directory: other servers'
-   * requests, or earlier runs', unless the directory was named to be served).
-   */
+  /** What a new connection serves: the server's archives and its log requests' so far. */
   private Map<String, String> servedNow() {
-    if (logRequests == null || logRequests.written().isEmpty()) {
-      return Map.of();
-    }
-    List<String> archives = new ArrayList<>(List.of(servedArchives));
-    logRequests.written().forEach(dir -> archives.add(dir.toString()));
-    return Map.of(ConnectProperties.ARCHIVES.key, String.join(",", archives));
+    return Map.of(ConnectProperties.ARCHIVES.key,
+        ServerTables.archivesNow(servedArchives, logRequests));
   }
 
   /**
