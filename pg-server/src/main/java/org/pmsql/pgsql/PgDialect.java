@@ -20,7 +20,25 @@ import org.pmsql.sql.SqlRules;
  */
 public final class PgDialect {
   /** A statement as pmsql runs it: {@code ?} parameters, each the client's {@code $n}. */
-  public record Translation(String sql, int[] parameterOrder, int parameterCount) {}
+  public record Translation(String sql, int[] parameterOrder, int parameterCount,
+      List<String> defaultNames) {
+    /**
+     * A result column's name as PostgreSQL gives it: pmsql calls an unnamed expression
+     * EXPR$n, PostgreSQL by its function ({@code count}, {@code avg}), else ?column?.
+     */
+    public String columnName(String label) {
+      if (!label.startsWith("EXPR$")) {
+        return label;
+      }
+      try {
+        int n = Integer.parseInt(label.substring(5));
+        String name = n < defaultNames.size() ? defaultNames.get(n) : null;
+        return name == null ? "?column?" : name;
+      } catch (NumberFormatException e) {
+        return label;
+      }
+    }
+  }
 
   /** What a statement may ask of its session: settings, schema, user, process id. */
   public interface Session {
@@ -89,6 +107,52 @@ public final class PgDialect {
         out.append('?');
       } else if (t.kind() == Kind.STRING) {
         out.append(literal(t.value()));
+      } else if (t.is("(") && nextIs(in, i, "SELECT")
+          && readsSearchPath(in.subList(i + 1, closingParen(in, i)))) {
+        // Grafana's schema constraint: the schemas of search_path, by arrays and
+        // generate_series
+        out.append("(VALUES ");
+        List<String> schemas = searchPath(session);
+        for (int k = 0; k < schemas.size(); k++) {
+          out.append(k == 0 ? "" : ", ").append('(').append(literal(schemas.get(k))).append(')');
+        }
+        out.append(')');
+        i = closingParen(in, i);
+      } else if (t.kind() == Kind.WORD && isCall(in, i, "parse_ident")
+          && nextKind(in, nextNonSpace(in, i)) == Kind.STRING) {
+        operandStart = dropQualifier(out);
+        int open = nextNonSpace(in, i);
+        out.append(array(identifierParts(in.get(nextNonSpace(in, open)).value())));
+        i = closingParen(in, open);
+      } else if (t.kind() == Kind.WORD && (isCall(in, i, "array_length")
+          || isCall(in, i, "array_upper")) && arguments(in, nextNonSpace(in, i)) == 2) {
+        // one-dimensional arrays only: the length of the first dimension
+        operandStart = dropQualifier(out);
+        int open = nextNonSpace(in, i);
+        int comma = lastTopLevelComma(in, open);
+        out.append("CARDINALITY(");
+        Translation inner = translate(in.subList(open + 1, comma), session);
+        out.append(inner.sql()).append(')');
+        for (int n : inner.parameterOrder()) {
+          order.add(n);
+          maxParameter = Math.max(maxParameter, n);
+        }
+        i = closingParen(in, open);
+      } else if (t.kind() == Kind.WORD && isCall(in, i, "array_lower")
+          && arguments(in, nextNonSpace(in, i)) == 2) {
+        operandStart = dropQualifier(out);
+        out.append('1');
+        i = closingParen(in, nextNonSpace(in, i));
+      } else if (t.kind() == Kind.WORD && isCall(in, i, "time_bucket")
+          && nextKind(in, nextNonSpace(in, i)) == Kind.STRING) {
+        // TimescaleDB's spelling, as Grafana writes it: time_bucket('300.000s', ts)
+        int open = nextNonSpace(in, i);
+        int literal = nextNonSpace(in, open);
+        out.append(t.text()).append('(').append(interval(in.get(literal).value()));
+        i = literal;
+      } else if (t.is("user") && !nextIs(in, i, "(") && !nextIs(in, i, ".")
+          && !previousIs(in, i, ".") && !previousIs(in, i, "AS")) {
+        out.append(literal(session.user()));
       } else if (t.is("(") && nextIs(in, i, "SELECT")
           && columnsIfAlwaysEmpty(in.subList(i + 1, closingParen(in, i))) != null) {
         // a subquery of relations pmsql has no rows in, in PostgreSQL's own syntax
@@ -203,7 +267,7 @@ public final class PgDialect {
       }
     }
     int[] parameterOrder = order.stream().mapToInt(Integer::intValue).toArray();
-    return new Translation(out.toString(), parameterOrder, maxParameter);
+    return new Translation(out.toString(), parameterOrder, maxParameter, defaultNames(in));
   }
 
   /** The highest {@code $n} a statement names: how many parameters it takes. */
@@ -215,6 +279,137 @@ public final class PgDialect {
       }
     }
     return max;
+  }
+
+  /** Whether a subquery lists the schemas of search_path (Grafana's schema constraint). */
+  private static boolean readsSearchPath(List<Token> query) {
+    boolean series = false;
+    boolean path = false;
+    for (Token t : query) {
+      series |= t.is("generate_series");
+      path |= t.kind() == Kind.STRING && t.value().equalsIgnoreCase("search_path");
+    }
+    return series && path;
+  }
+
+  /** The schemas search_path names, "$user" as the user, as current_schemas lists them. */
+  private static List<String> searchPath(Session session) {
+    List<String> schemas = new ArrayList<>();
+    String path = session.setting("search_path");
+    for (String entry : (path == null ? "" : path).split(",")) {
+      String schema = entry.strip();
+      if (schema.equals("\"$user\"") || schema.equals("$user")) {
+        schema = session.user();
+      }
+      if (!schema.isEmpty()) {
+        schemas.add(schema);
+      }
+    }
+    if (schemas.isEmpty()) {
+      schemas.add(session.schema());
+    }
+    return schemas;
+  }
+
+  /** parse_ident: a qualified name's parts, quoted ones as written, others in lower case. */
+  static List<String> identifierParts(String name) {
+    List<String> parts = new ArrayList<>();
+    for (Token t : PgLexer.tokens(name)) {
+      if (t.kind() == Kind.QUOTED) {
+        parts.add(t.value());
+      } else if (t.kind() == Kind.WORD) {
+        parts.add(t.text().toLowerCase(Locale.ROOT));
+      } else if (!t.is(".") && t.kind() != Kind.SPACE) {
+        throw new IllegalArgumentException("string is not a valid identifier: \"" + name
+            + "\"");
+      }
+    }
+    return parts;
+  }
+
+  private static String array(List<String> items) {
+    StringBuilder a = new StringBuilder("ARRAY[");
+    for (int k = 0; k < items.size(); k++) {
+      a.append(k == 0 ? "" : ", ").append(literal(items.get(k)));
+    }
+    return a.append(']').toString();
+  }
+
+  private static int lastTopLevelComma(List<Token> in, int open) {
+    int depth = 0;
+    int comma = -1;
+    for (int k = open; k < in.size(); k++) {
+      if (in.get(k).is("(")) {
+        depth++;
+      } else if (in.get(k).is(")") && --depth == 0) {
+        return comma;
+      } else if (depth == 1 && in.get(k).is(",")) {
+        comma = k;
+      }
+    }
+    return comma;
+  }
+
+  /** Per item of the first select list: the name PostgreSQL gives an unnamed call, or null. */
+  private static List<String> defaultNames(List<Token> statement) {
+    List<Token> in = statement.stream().filter(t -> t.kind() != Kind.SPACE).toList();
+    int depth = 0;
+    int select = -1;
+    for (int k = 0; k < in.size() && select < 0; k++) {
+      if (in.get(k).is("(")) {
+        depth++;
+      } else if (in.get(k).is(")")) {
+        depth--;
+      } else if (depth == 0 && in.get(k).is("SELECT")) {
+        select = k;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    if (select < 0) {
+      return names;
+    }
+    int start = select + 1;
+    if (start < in.size() && (in.get(start).is("STREAM") || in.get(start).is("DISTINCT")
+        || in.get(start).is("ALL"))) {
+      start++;
+    }
+    depth = 0;
+    for (int k = start; k <= in.size(); k++) {
+      Token t = k < in.size() ? in.get(k) : null;
+      boolean end = t == null || depth == 0 && (t.is(",") || t.is("FROM"));
+      if (end) {
+        names.add(defaultName(in.subList(start, k)));
+        start = k + 1;
+        if (t == null || t.is("FROM")) {
+          break;
+        }
+        continue;
+      }
+      if (t.is("(")) {
+        depth++;
+      } else if (t.is(")")) {
+        depth--;
+      }
+    }
+    return names;
+  }
+
+  private static String defaultName(List<Token> item) {
+    if (item.isEmpty()) {
+      return null;
+    }
+    int at = 0;
+    if (item.size() > 2 && item.get(0).is(PgCatalog.SCHEMA) && item.get(1).is(".")) {
+      at = 2;
+    }
+    Token first = item.get(at);
+    if (first.is("CASE")) {
+      return "case";
+    }
+    if (first.kind() == Kind.WORD && at + 1 < item.size() && item.get(at + 1).is("(")) {
+      return first.text().toLowerCase(Locale.ROOT);
+    }
+    return null;
   }
 
   /** A query of these columns that has no rows. */

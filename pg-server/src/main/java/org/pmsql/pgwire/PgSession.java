@@ -699,7 +699,7 @@ final class PgSession implements PgDialect.Session {
           return;
         }
         ResultSet results = statement.getResultSet();
-        portal.fields = fields(results.getMetaData());
+        portal.fields = fields(results.getMetaData(), p.translation);
         portal.encoders = encoders(portal.fields, portal.resultFormats);
         if (p.stream) {
           portal.stream = StreamPump.start(statement, results, portal::encodeRow,
@@ -1002,10 +1002,11 @@ final class PgSession implements PgDialect.Session {
     return QueryErrors.oneLine(e);
   }
 
-  private List<Field> fields(ResultSetMetaData md) throws SQLException {
+  private static List<Field> fields(ResultSetMetaData md, PgDialect.Translation translation)
+      throws SQLException {
     List<Field> fields = new ArrayList<>(md.getColumnCount());
     for (int i = 1; i <= md.getColumnCount(); i++) {
-      String name = md.getColumnLabel(i);
+      String name = translation.columnName(md.getColumnLabel(i));
       PgType type = PgType.ofJdbc(md.getColumnType(i), name);
       fields.add(new Field(name, type, PgType.typmod(type, md.getPrecision(i), md.getScale(i))));
     }
@@ -1169,14 +1170,14 @@ final class PgSession implements PgDialect.Session {
         return null;
       }
       ResultSetMetaData md = statement.getMetaData();
-      return md == null || md.getColumnCount() == 0 ? null : fields(md);
+      return md == null || md.getColumnCount() == 0 ? null : fields(md, translation);
     }
 
     /** A stream's columns, from a plan that is not run. */
     List<Field> streamFields(Connection connection) throws SQLException {
       if (streamFields == null) {
         try (PreparedStatement plan = connection.prepareStatement(translation.sql())) {
-          streamFields = fields(plan.getMetaData());
+          streamFields = fields(plan.getMetaData(), translation);
         }
       }
       return streamFields;

@@ -11,6 +11,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.util.NlsString;
@@ -101,7 +102,10 @@ public final class PcpFilterTranslator {
         search(call);
         break;
       case LIKE:
-        like(call);
+        // ILIKE is a LIKE too, whose prefix matches without regard to case: not pushed
+        if (!(call.getOperator() instanceof SqlLikeOperator like) || like.isCaseSensitive()) {
+          like(call);
+        }
         break;
       default:
     }
