@@ -668,7 +668,9 @@ final class PgSession implements PgDialect.Session {
       complete(p.commandTag(portal.rowsSent));
       return;
     }
-    boolean more = sendRows(portal, maxRows == 0 ? Long.MAX_VALUE : maxRows);
+    // a stream's Execute with a row limit answers with the rows that have arrived, so that a
+    // client reading with a fetch size sees each as it is logged
+    boolean more = sendRows(portal, maxRows == 0 ? Long.MAX_VALUE : maxRows, maxRows > 0);
     if (more) {
       out.begin('s').end();
     } else {
@@ -731,7 +733,8 @@ final class PgSession implements PgDialect.Session {
    * Sends up to {@code limit} rows of a started portal; true when it has more. A stream's rows
    * go out as they arrive, and a client that closes its side ends the stream.
    */
-  private boolean sendRows(Portal portal, long limit) throws SQLException, IOException {
+  private boolean sendRows(Portal portal, long limit, boolean arrivedSuffice)
+      throws SQLException, IOException {
     long sent = 0;
     if (portal.stream != null) {
       running = portal;
@@ -755,6 +758,8 @@ final class PgSession implements PgDialect.Session {
             if (in.closedByClient()) {
               throw new EOFException("the client went away during a stream");
             }
+          } else if (arrivedSuffice) {
+            return true;
           } else {
             out.flush();
           }
@@ -858,12 +863,12 @@ final class PgSession implements PgDialect.Session {
         Backend sink = out;
         out = new Backend(OutputStream.nullOutputStream());
         try {
-          sendRows(cursor, u.count());
+          sendRows(cursor, u.count(), false);
         } finally {
           out = sink;
         }
       } else {
-        sendRows(cursor, u.count());
+        sendRows(cursor, u.count(), false);
       }
     }
     complete((move ? "MOVE " : "FETCH ") + (cursor.rowsSent - before));
@@ -981,7 +986,8 @@ final class PgSession implements PgDialect.Session {
         return p.code;
       }
       if (t instanceof SQLException s && s.getSQLState() != null
-          && s.getSQLState().length() == 5) {
+          && s.getSQLState().length() == 5 && !s.getSQLState().equals("00000")
+          && !s.getSQLState().equals("HY000")) {
         return s.getSQLState();
       }
     }
@@ -991,8 +997,21 @@ final class PgSession implements PgDialect.Session {
     if (e instanceof UnsupportedOperationException) {
       return "0A000";
     }
-    String message = String.valueOf(e.getMessage());
-    return message.contains("Encountered") || message.contains("syntax") ? "42601" : "XX000";
+    // Calcite's validation errors carry no state: PostgreSQL's for the same errors
+    String message = String.valueOf(QueryErrors.oneLine(e));
+    if (message.contains("Encountered") || message.contains("syntax")) {
+      return "42601";
+    }
+    if (message.matches(".*(Object|Table) '[^']*' not found.*")) {
+      return "42P01";
+    }
+    if (message.matches(".*Column '[^']*' not found.*")) {
+      return "42703";
+    }
+    if (message.contains("No match found for function signature")) {
+      return "42883";
+    }
+    return "XX000";
   }
 
   private static String message(Throwable e) {
