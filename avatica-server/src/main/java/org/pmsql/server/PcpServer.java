@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
@@ -34,6 +32,7 @@ import org.pmsql.federation.Federation;
 import org.pmsql.serving.FailedLogins;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
+import org.pmsql.serving.ServerTls;
 import org.pmsql.serving.UsersFile;
 
 /**
@@ -66,13 +65,7 @@ public final class PcpServer implements AutoCloseable {
       String truststorePassword) {
     /** The keystore as a server's TLS context (for front-ends that are not Jetty's). */
     public SSLContext context() throws IOException, GeneralSecurityException {
-      KeyStore store = KeyStore.getInstance(keystore.toFile(), keystorePassword.toCharArray());
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, keystorePassword.toCharArray());
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
+      return ServerTls.context(keystore, keystorePassword);
     }
   }
 
