@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.federation.Federation;
-import org.pmsql.serving.FailedLogins;
+import org.pmsql.serving.ServingCore;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.ServerTls;
@@ -81,14 +81,16 @@ public final class PcpServer implements AutoCloseable {
   private final ServerMeta meta;
   private final Properties served;
   private final LogRequests logRequests;
+  private final ServingCore core;
   private boolean closed;
 
   private PcpServer(HttpServer http, ServerMeta meta, Properties served,
-      LogRequests logRequests) {
+      LogRequests logRequests, ServingCore core) {
     this.http = http;
     this.meta = meta;
     this.served = served;
     this.logRequests = logRequests;
+    this.core = core;
   }
 
   public static PcpServer start(Settings settings) throws SQLException {
@@ -113,7 +115,9 @@ public final class PcpServer implements AutoCloseable {
         String.join(",", served.stream().map(Path::toString).toList()));
     // the archive catalog opens (a second or so) before the first client, not during its query
     PcpDriver.prepareCatalog(null).join();
-    ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests);
+    ServingCore core = ServingCore.of(settings.limits());
+    ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests,
+        core.sessions(), core.statements());
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
         .withHandler(new ServingHandler(ReadableErrors.of(
             OwnedConnections.of(new LocalService(meta), meta::callerOwns), System.err)))
@@ -138,9 +142,8 @@ public final class PcpServer implements AutoCloseable {
       customizers.add(server -> listenOn(server, host));
     }
     if (settings.users() != null) {
-      FailedLogins failedLogins = new FailedLogins();
       customizers.add(server -> server.setHandler(
-          new LoginThrottle(server.getHandler(), failedLogins, System.err)));
+          new LoginThrottle(server.getHandler(), core.failedLogins(), System.err)));
     }
     ClientBounds bounds = new ClientBounds(System.err);
     customizers.add(server -> {
@@ -169,7 +172,7 @@ public final class PcpServer implements AutoCloseable {
       meta.shutdown();
       throw e;
     }
-    return new PcpServer(http, meta, pinned, requests);
+    return new PcpServer(http, meta, pinned, requests, core);
   }
 
   /**
@@ -273,6 +276,11 @@ public final class PcpServer implements AutoCloseable {
   /** The archives served (before any log request's). */
   public String archives() {
     return served.getProperty(ConnectProperties.ARCHIVES.key);
+  }
+
+  /** What this server's front-ends share: sessions, statements, failed logins. */
+  public ServingCore core() {
+    return core;
   }
 
   /** The server's log requests, or null when it takes none. */

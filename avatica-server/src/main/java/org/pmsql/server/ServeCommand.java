@@ -191,7 +191,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       throws IOException, GeneralSecurityException {
     return PgServer.start(new PgServer.Settings(server.archives(), pgPort, bind,
         users == null ? null : UsersFile.read(users), tls == null ? null : tls.context(), limits,
-        server.logRequests()));
+        server.logRequests(), server.core()));
   }
 
   private Advertiser advertise(PcpServer server) throws Exception {

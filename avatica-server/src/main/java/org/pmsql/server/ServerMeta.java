@@ -27,6 +27,7 @@ import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpRemoteDriver;
 import org.pmsql.serving.AutoLog;
 import org.pmsql.serving.Caller;
+import org.pmsql.serving.FrontEndStatements;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.RunningSlots;
@@ -58,15 +59,20 @@ final class ServerMeta extends JdbcMeta {
   private final LogRequests logRequests;
   private final Sessions sessions;
 
-  /** {@code logRequests} null: this server takes no requests to log metrics. */
+  /**
+   * {@code logRequests} null: this server takes no requests to log metrics. The sessions are
+   * the server's, shared with its other front-ends; Avatica's statements join theirs.
+   */
   ServerMeta(String url, Properties serverSettings, Limits limits,
-      LogRequests logRequests) throws SQLException {
+      LogRequests logRequests, Sessions sessions, FrontEndStatements statements)
+      throws SQLException {
     super(url, withCacheExpiry(serverSettings, limits));
     JdbcMetaInternals.convertTimestampsAtUtc(this);
     this.servedArchives = serverSettings.getProperty(ConnectProperties.ARCHIVES.key);
     this.limits = limits;
     this.logRequests = logRequests;
-    this.sessions = new Sessions(limits, new AvaticaStatements());
+    this.sessions = sessions;
+    statements.attachUpward(new AvaticaStatements());
   }
 
   /** Avatica's statement and connection caches, as the sessions see them. */

@@ -262,6 +262,8 @@ public final class PgDialect {
           && arguments(in, nextNonSpace(in, i)) == 1) {
         operandStart = dropQualifier(out);
         out.append("pg_catalog.pg_to_timestamp");
+      } else if (t.kind() == Kind.SPACE) {
+        out.append(t.value());
       } else {
         out.append(t.text());
       }

@@ -12,7 +12,10 @@ public final class PgLexer {
   /** What a token is. */
   public enum Kind { WORD, QUOTED, STRING, NUMBER, PARAM, OPERATOR, PUNCT, SPACE }
 
-  /** A token; {@code value} is a string's content or a quoted name's name. */
+  /**
+   * A token; {@code value} is a string's content, a quoted name's name, white space as written,
+   * a comment as one space.
+   */
   public record Token(Kind kind, String text, String value) {
     public boolean is(String word) {
       return (kind == Kind.WORD || kind == Kind.OPERATOR || kind == Kind.PUNCT)
@@ -36,7 +39,7 @@ public final class PgLexer {
         while (i < n && Character.isWhitespace(sql.charAt(i))) {
           i++;
         }
-        tokens.add(new Token(Kind.SPACE, sql.substring(start, i), " "));
+        tokens.add(new Token(Kind.SPACE, sql.substring(start, i), sql.substring(start, i)));
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
         while (i < n && sql.charAt(i) != '\n') {
           i++;

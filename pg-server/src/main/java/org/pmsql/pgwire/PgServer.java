@@ -30,6 +30,7 @@ import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.PerClient;
 import org.pmsql.serving.ServerTables;
+import org.pmsql.serving.ServingCore;
 import org.pmsql.serving.Sessions;
 import org.pmsql.serving.UsersFile;
 
@@ -46,28 +47,33 @@ public final class PgServer implements AutoCloseable {
 
   /**
    * What to serve and how: {@code users} null serves loopback only without passwords;
-   * {@code tls} null refuses SSLRequest; {@code logRequests} null takes no log requests.
+   * {@code tls} null refuses SSLRequest; {@code logRequests} null takes no log requests;
+   * {@code core} the serving core shared with the server's other front-end (null: one of its
+   * own).
    */
   public record Settings(String archives, int port, String bind, List<UsersFile.User> users,
-      SSLContext tls, Limits limits, LogRequests logRequests) {}
+      SSLContext tls, Limits limits, LogRequests logRequests, ServingCore core) {}
 
   private final Settings settings;
   private final ServerSocket listener;
   private final Thread acceptor;
-  private final Sessions sessions;
-  private final FailedLogins failedLogins = new FailedLogins();
+  private final ServingCore core;
+  private final boolean ownCore;
   private final PerClient perAddress = new PerClient(PerClient.MAX_CONNECTIONS_PER_ADDRESS);
   private final Scram.Keys scramKeys = new Scram.Keys();
   private final Map<Integer, PgSession> open = new ConcurrentHashMap<>();
   private final Map<Integer, PgSession.Portal> portals = new ConcurrentHashMap<>();
   private final AtomicInteger processIds = new AtomicInteger(1000);
+  /** Statement ids below 0: the serving core's other front-end numbers from 0 up. */
   private final AtomicInteger statementIds = new AtomicInteger();
   private volatile boolean closed;
 
   private PgServer(Settings settings, ServerSocket listener) {
     this.settings = settings;
     this.listener = listener;
-    this.sessions = new Sessions(settings.limits(), new Portals());
+    this.ownCore = settings.core() == null;
+    this.core = ownCore ? ServingCore.of(settings.limits()) : settings.core();
+    core.statements().attachDownward(new Portals());
     this.acceptor = new Thread(this::accept, "pmsql-pg-accept");
     acceptor.setDaemon(true);
   }
@@ -135,11 +141,11 @@ public final class PgServer implements AutoCloseable {
   }
 
   Sessions sessions() {
-    return sessions;
+    return core.sessions();
   }
 
   FailedLogins failedLogins() {
-    return failedLogins;
+    return core.failedLogins();
   }
 
   Scram.Keys scramKeys() {
@@ -148,14 +154,14 @@ public final class PgServer implements AutoCloseable {
 
   /** A new statement id, and the portal it stands for in the serving core. */
   int register(PgSession.Portal portal) {
-    int id = statementIds.incrementAndGet();
+    int id = statementIds.decrementAndGet();
     portals.put(id, portal);
     return id;
   }
 
   void unregister(int statementId) {
     portals.remove(statementId);
-    sessions.closed(statementId);
+    core.sessions().closed(statementId);
   }
 
   /** A connection to the archives for a client, with PostgreSQL's dialect and catalog. */
@@ -169,7 +175,7 @@ public final class PgServer implements AutoCloseable {
     Connection connection = new PcpDriver().connect(PcpDriver.PREFIX, p);
     try {
       PgCatalog.addTo(connection.unwrap(CalciteConnection.class), pgSettings::get);
-      ServerTables.addTo(connection, sessions, settings.logRequests(), caller);
+      ServerTables.addTo(connection, core.sessions(), settings.logRequests(), caller);
       return connection;
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -183,7 +189,9 @@ public final class PgServer implements AutoCloseable {
     closed = true;
     closeQuietly(listener);
     open.values().forEach(PgSession::disconnect);
-    sessions.close();
+    if (ownCore) {
+      core.sessions().close();
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

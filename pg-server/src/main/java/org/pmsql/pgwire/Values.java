@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -158,7 +157,8 @@ final class Values {
 
   /**
    * A double as PostgreSQL writes float8 by default (extra_float_digits 1): the shortest text
-   * that reads back as the same double, in exponent form below 1e-4 and from 1e15.
+   * that reads back as the same double, in exponent form below 1e-4 and from 1e15. Made from
+   * Java's shortest digits by moving the point, without BigDecimal (this is per value).
    */
   static String floatText(double v) {
     if (Double.isNaN(v)) {
@@ -170,51 +170,121 @@ final class Values {
     if (v == 0) {
       return 1 / v < 0 ? "-0" : "0";
     }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    int exponent = d.precision() - d.scale() - 1;
-    if (exponent < -4 || exponent >= 15) {
-      String digits = d.unscaledValue().abs().toString();
-      StringBuilder s = new StringBuilder();
-      if (d.signum() < 0) {
-        s.append('-');
-      }
+    String java = Double.toString(Math.abs(v));
+    int e = java.indexOf('E');
+    String mantissa = e < 0 ? java : java.substring(0, e);
+    int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
+    int point = mantissa.indexOf('.');
+    StringBuilder digits = new StringBuilder(mantissa.length());
+    digits.append(mantissa, 0, point).append(mantissa, point + 1, mantissa.length());
+    // the decimal exponent of the first digit: digits d1 d2 ... mean 0.d1d2... x 10^(decimal)
+    int decimal = point + exponent;
+    int lead = 0;
+    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+      lead++;
+    }
+    decimal -= lead;
+    digits.delete(0, lead);
+    int end = digits.length();
+    while (end > 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    digits.setLength(end);
+    int scientific = decimal - 1;
+    StringBuilder s = new StringBuilder(24);
+    if (v < 0) {
+      s.append('-');
+    }
+    if (scientific < -4 || scientific >= 15) {
       s.append(digits.charAt(0));
       if (digits.length() > 1) {
         s.append('.').append(digits, 1, digits.length());
       }
-      s.append('e').append(exponent < 0 ? '-' : '+');
-      int e = Math.abs(exponent);
-      if (e < 10) {
+      s.append('e').append(scientific < 0 ? '-' : '+');
+      int abs = Math.abs(scientific);
+      if (abs < 10) {
         s.append('0');
       }
-      return s.append(e).toString();
+      return s.append(abs).toString();
     }
-    return d.toPlainString();
+    if (decimal <= 0) {
+      s.append("0.");
+      for (int i = decimal; i < 0; i++) {
+        s.append('0');
+      }
+      return s.append(digits).toString();
+    }
+    if (digits.length() <= decimal) {
+      s.append(digits);
+      for (int i = digits.length(); i < decimal; i++) {
+        s.append('0');
+      }
+      return s.toString();
+    }
+    return s.append(digits, 0, decimal).append('.').append(digits, decimal, digits.length())
+        .toString();
   }
 
+  /** An instant as PostgreSQL writes timestamptz on a zone: 2026-11-25 02:23:35.069+00. */
   static String timestamptzText(Instant instant, ZoneId zone) {
-    OffsetDateTime t = instant.atZone(zone).toOffsetDateTime();
-    StringBuilder s = new StringBuilder(32).append(DATE_TIME.format(t));
-    int micros = t.getNano() / 1000;
+    int offset = zone.getRules().getOffset(instant).getTotalSeconds();
+    long local = instant.getEpochSecond() + offset;
+    long days = Math.floorDiv(local, 86_400);
+    int secondOfDay = (int) Math.floorMod(local, 86_400);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    char[] c = new char[40];
+    int n = 0;
+    int year = date.getYear();
+    if (year < 1000 || year > 9999) {
+      return DATE_TIME.format(instant.atZone(zone)) + fractionAndOffset(instant, offset);
+    }
+    n = digits(c, n, year, 4);
+    c[n++] = '-';
+    n = digits(c, n, date.getMonthValue(), 2);
+    c[n++] = '-';
+    n = digits(c, n, date.getDayOfMonth(), 2);
+    c[n++] = ' ';
+    n = digits(c, n, secondOfDay / 3600, 2);
+    c[n++] = ':';
+    n = digits(c, n, secondOfDay / 60 % 60, 2);
+    c[n++] = ':';
+    n = digits(c, n, secondOfDay % 60, 2);
+    return new String(c, 0, n) + fractionAndOffset(instant, offset);
+  }
+
+  private static String fractionAndOffset(Instant instant, int offset) {
+    char[] c = new char[20];
+    int n = 0;
+    int micros = instant.getNano() / 1000;
     if (micros != 0) {
-      String fraction = String.format(Locale.ROOT, "%06d", micros);
-      int end = fraction.length();
-      while (fraction.charAt(end - 1) == '0') {
-        end--;
+      c[n++] = '.';
+      int width = 6;
+      while (micros % 10 == 0) {
+        micros /= 10;
+        width--;
       }
-      s.append('.').append(fraction, 0, end);
+      n = digits(c, n, micros, width);
     }
-    int offset = t.getOffset().getTotalSeconds();
-    s.append(offset < 0 ? '-' : '+');
-    offset = Math.abs(offset);
-    s.append(String.format(Locale.ROOT, "%02d", offset / 3600));
-    if (offset % 3600 != 0) {
-      s.append(String.format(Locale.ROOT, ":%02d", offset % 3600 / 60));
-      if (offset % 60 != 0) {
-        s.append(String.format(Locale.ROOT, ":%02d", offset % 60));
+    c[n++] = offset < 0 ? '-' : '+';
+    int abs = Math.abs(offset);
+    n = digits(c, n, abs / 3600, 2);
+    if (abs % 3600 != 0) {
+      c[n++] = ':';
+      n = digits(c, n, abs % 3600 / 60, 2);
+      if (abs % 60 != 0) {
+        c[n++] = ':';
+        n = digits(c, n, abs % 60, 2);
       }
     }
-    return s.toString();
+    return new String(c, 0, n);
+  }
+
+  private static int digits(char[] into, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      into[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + width;
   }
 
   private static long micros(Instant instant) {

@@ -36,7 +36,7 @@ final class PgFixture implements AutoCloseable {
   static PgFixture start(List<UsersFile.User> users, SSLContext tls, Limits limits)
       throws Exception {
     return new PgFixture(PgServer.start(new PgServer.Settings(SAMPLE.toString(), 0,
-        "127.0.0.1", users, tls, limits, null)));
+        "127.0.0.1", users, tls, limits, null, null)));
   }
 
   int port() {
