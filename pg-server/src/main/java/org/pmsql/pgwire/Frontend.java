@@ -52,16 +52,21 @@ final class Frontend {
     return body;
   }
 
-  /** The next message, waiting at most {@code idleMillis} for it; null when the client left. */
+  /**
+   * The next message, waiting at most {@code idleMillis} for it (Long.MAX_VALUE: as long as it
+   * takes); null when the client left.
+   */
   Message next(long idleMillis) throws IOException {
-    long idleDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    long waitingSince = System.nanoTime();
+    long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
     int type;
     while (true) {
       try {
         type = in.read();
         break;
       } catch (SocketTimeoutException e) {
-        if (System.nanoTime() > idleDeadline) {
+        // a difference of nanoTimes, which cannot overflow as a sum with a long wait would
+        if (System.nanoTime() - waitingSince > idleNanos) {
           throw new IdleTimeout();
         }
       }

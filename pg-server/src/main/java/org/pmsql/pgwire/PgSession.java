@@ -326,7 +326,9 @@ final class PgSession implements PgDialect.Session {
         Math.max(server.settings().limits().idleTimeoutSeconds(), 1));
     while (true) {
       out.flush();
-      Frontend.Message m = in.next(transaction == 'I' && portals.isEmpty() ? Long.MAX_VALUE / 2
+      // an idle session holds nothing but its socket; one with open portals or in a
+      // transaction block holds statements, and is let go after the idle timeout
+      Frontend.Message m = in.next(transaction == 'I' && portals.isEmpty() ? Long.MAX_VALUE
           : idleMillis);
       if (m == null || m.type() == 'X') {
         return;

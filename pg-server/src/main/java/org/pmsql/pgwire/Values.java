@@ -96,16 +96,14 @@ final class Values {
           out.textAscii(v.toPlainString());
         }
       };
-      case TIMESTAMPTZ, TIMESTAMP -> (rs, i, out) -> {
+      case TIMESTAMPTZ, TIMESTAMP -> binary ? (rs, i, out) -> {
         Timestamp v = rs.getTimestamp(i);
         if (v == null) {
           out.int32(-1);
-        } else if (binary) {
-          out.int32(8).int64(micros(v.toInstant()) - PG_EPOCH_MICROS);
         } else {
-          out.textAscii(timestamptzText(v.toInstant(), zone));
+          out.int32(8).int64(micros(v.toInstant()) - PG_EPOCH_MICROS);
         }
-      };
+      } : new TimestampText(zone);
       case DATE -> (rs, i, out) -> {
         String v = rs.getString(i);
         if (v == null) {
@@ -148,6 +146,35 @@ final class Values {
         out.value(v == null ? null : v.getBytes(StandardCharsets.UTF_8));
       };
     };
+  }
+
+  /**
+   * timestamptz as text, the last one's text kept: the rows of a sample share its timestamp,
+   * so most values are written without formatting anything.
+   */
+  private static final class TimestampText implements Column {
+    private final ZoneId zone;
+    private Instant last;
+    private String lastText;
+
+    TimestampText(ZoneId zone) {
+      this.zone = zone;
+    }
+
+    @Override
+    public void write(ResultSet rows, int index, Backend out) throws SQLException {
+      Timestamp v = rows.getTimestamp(index);
+      if (v == null) {
+        out.int32(-1);
+        return;
+      }
+      Instant instant = v.toInstant();
+      if (!instant.equals(last)) {
+        last = instant;
+        lastText = timestamptzText(instant, zone);
+      }
+      out.textAscii(lastText);
+    }
   }
 
   /** A value of a utility result (SHOW) or a fixed column, as text. */

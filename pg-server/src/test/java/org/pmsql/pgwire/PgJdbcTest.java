@@ -299,6 +299,17 @@ class PgJdbcTest {
     }
   }
 
+  /** An idle session was cut off after half a second: its wait's deadline overflowed. */
+  @Test
+  void anIdleSessionStaysOpen() throws Exception {
+    try (Connection c = PgFixture.connect(pg.url(""))) {
+      PgFixture.rows(c, "SELECT 1");
+      Thread.sleep(2500);
+      assertEquals(List.of(List.of("1330")), PgFixture.rows(c, "SELECT count(*) FROM"
+          + " vm.metrics"));
+    }
+  }
+
   @Test
   void namesAndSettingsAsPostgresqlGivesThem() throws Exception {
     try (Connection c = PgFixture.connect(pg.url(""));

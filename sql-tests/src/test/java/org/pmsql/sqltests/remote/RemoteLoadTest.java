@@ -24,16 +24,19 @@ import org.pmsql.testsupport.Pmlogger;
 import org.pmsql.testsupport.ServeProcess;
 
 /**
- * Load on {@code ./pmsql serve} (loopback, four users, default limits, 1 GB heap): 32 clients
- * for 60 s (-Dpmsql.loadSeconds), 24 looping over history queries on two corpus archives (time
- * windows of a large one, whole scans of a small one, per-minute rates, the catalog) and 8
- * holding live streams on an archive a real pmlogger writes. No client may see an error, every
- * stream must keep delivering; query latency, stream lag and the server's heap are reported.
+ * Load on {@code ./pmsql serve} (loopback, eight users, default limits, 512 MB heap): 32 Avatica
+ * clients and 32 PostgreSQL-protocol clients (pgjdbc) at once for 60 s (-Dpmsql.loadSeconds);
+ * of each 32, 24 loop over history queries on two corpus archives (time windows of a large
+ * one, whole scans of a small one, per-minute rates, the catalog) and 8 hold live streams on an
+ * archive a real pmlogger writes. No client may see an error, every stream must keep
+ * delivering; query latency per protocol, stream lag and the server's heap are reported.
  */
 class RemoteLoadTest {
   private static final int SECONDS = Integer.getInteger("pmsql.loadSeconds", 60);
   private static final int HISTORY_CLIENTS = 24;
   private static final int STREAM_CLIENTS = 8;
+  private static final int USERS = 8;
+  private static final List<String> PROTOCOLS = List.of("avatica", "pg");
 
   @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
@@ -61,14 +64,24 @@ class RemoteLoadTest {
     Path live = Files.createDirectories(dir.resolve("live"));
     Process logger = Pmlogger.start(live, "load", 3, 0, 100);
     Path users = dir.resolve("users");
-    Files.writeString(users, "u0: p0\nu1: p1\nu2: p2\nu3: p3\n");
+    StringBuilder userLines = new StringBuilder();
+    for (int u = 0; u < USERS; u++) {
+      userLines.append("u").append(u).append(": p").append(u).append('\n');
+    }
+    Files.writeString(users, userLines);
+    int pgPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      pgPort = free.getLocalPort();
+    }
     try (ServeProcess server = ServeProcess.start("-Xmx512m", "--archives " + corpusA + ","
-        + corpusB + "," + live + " --users " + users + " --log-dir " + dir.resolve("req"),
-        dir.resolve("serve.out"))) {
+        + corpusB + "," + live + " --users " + users + " --log-dir " + dir.resolve("req")
+        + " --pg-port " + pgPort, dir.resolve("serve.out"))) {
       String liveHost = Pmlogger.awaitRecords(live.resolve("load"), 2);
       String stream = "SELECT STREAM ts_ns, instance, val FROM \"" + liveHost + "\".live"
           + " WHERE metric = 'kernel.all.load'";
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+      java.util.Map<String, ConcurrentLinkedQueue<Long>> byProtocol = new java.util.HashMap<>();
+      PROTOCOLS.forEach(p -> byProtocol.put(p, new ConcurrentLinkedQueue<>()));
       List<ConcurrentLinkedQueue<Long>> byQuery = new ArrayList<>();
       history.forEach(q -> byQuery.add(new ConcurrentLinkedQueue<>()));
       ConcurrentLinkedQueue<Long> lags = new ConcurrentLinkedQueue<>();
@@ -77,15 +90,21 @@ class RemoteLoadTest {
       AtomicLong maxHeap = new AtomicLong();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
       List<Thread> clients = new ArrayList<>();
-      for (int i = 0; i < HISTORY_CLIENTS + STREAM_CLIENTS; i++) {
-        String url = server.url() + ";authentication=BASIC"
-            + ";avatica_user=u" + i % 4 + ";avatica_password=p" + i % 4;
-        boolean streaming = i >= HISTORY_CLIENTS;
+      int perProtocol = HISTORY_CLIENTS + STREAM_CLIENTS;
+      for (int i = 0; i < PROTOCOLS.size() * perProtocol; i++) {
+        String protocol = PROTOCOLS.get(i / perProtocol);
+        int user = i % USERS;
+        String url = protocol.equals("pg")
+            ? "jdbc:postgresql://127.0.0.1:" + pgPort + "/pcp?user=u" + user + "&password=p"
+                + user
+            : server.url() + ";authentication=BASIC;avatica_user=u" + user
+                + ";avatica_password=p" + user;
+        boolean streaming = i % perProtocol >= HISTORY_CLIENTS;
         int first = i;
         clients.add(new Thread(() -> {
           try (Connection c = DriverManager.getConnection(url)) {
             if (streaming) {
-              follow(c, stream, end, lags, streamed);
+              follow(c, stream, end, lags, streamed, protocol.equals("pg"));
             } else {
               for (int q = first; System.nanoTime() < end; q++) {
                 long started = System.nanoTime();
@@ -97,13 +116,14 @@ class RemoteLoadTest {
                 }
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 latencies.add(millis);
+                byProtocol.get(protocol).add(millis);
                 byQuery.get(q % history.size()).add(millis);
               }
             }
           } catch (Exception e) {
             errors.add(Thread.currentThread().getName() + ": " + e);
           }
-        }, (streaming ? "stream-" : "history-") + i));
+        }, protocol + (streaming ? "-stream-" : "-history-") + i));
       }
       clients.forEach(Thread::start);
       try (Connection status = DriverManager.getConnection(server.url()
@@ -119,11 +139,16 @@ class RemoteLoadTest {
       for (Thread client : clients) {
         client.join(TimeUnit.SECONDS.toMillis(60));
       }
-      System.out.printf("load: 32 clients, %d s: %d history queries, latency p50 %d ms,"
+      System.out.printf("load: %d clients, %d s: %d history queries, latency p50 %d ms,"
           + " p99 %d ms; %d streamed rows, lag p50 %d ms, p99 %d ms; server heap max %d MB;"
-          + " %d errors%n", SECONDS, latencies.size(), percentile(latencies, 50),
-          percentile(latencies, 99), streamed.get(), percentile(lags, 50), percentile(lags, 99),
-          maxHeap.get() >> 20, errors.size());
+          + " %d errors%n", clients.size(), SECONDS, latencies.size(),
+          percentile(latencies, 50), percentile(latencies, 99), streamed.get(),
+          percentile(lags, 50), percentile(lags, 99), maxHeap.get() >> 20, errors.size());
+      for (String protocol : PROTOCOLS) {
+        System.out.printf("  %s: %d history queries, p50 %d ms, p99 %d ms%n", protocol,
+            byProtocol.get(protocol).size(), percentile(byProtocol.get(protocol), 50),
+            percentile(byProtocol.get(protocol), 99));
+      }
       for (int q = 0; q < history.size(); q++) {
         System.out.printf("  query %d: %d runs, p50 %d ms, p99 %d ms: %s%n", q,
             byQuery.get(q).size(), percentile(byQuery.get(q), 50),
@@ -131,8 +156,11 @@ class RemoteLoadTest {
       }
       assertEquals(0, errors.size(), () -> errors.size() + " errors, the first: "
           + errors.stream().limit(3).map(e -> e.substring(0, Math.min(e.length(), 400))).toList());
-      assertTrue(latencies.size() > HISTORY_CLIENTS, "every history client got answers");
-      assertTrue(streamed.get() >= STREAM_CLIENTS * 3L * (SECONDS / 2),
+      for (String protocol : PROTOCOLS) {
+        assertTrue(byProtocol.get(protocol).size() > HISTORY_CLIENTS,
+            protocol + ": every history client got answers");
+      }
+      assertTrue(streamed.get() >= PROTOCOLS.size() * STREAM_CLIENTS * 3L * (SECONDS / 2),
           "streams kept delivering: " + streamed.get() + " rows");
     } finally {
       logger.destroy();
@@ -140,10 +168,24 @@ class RemoteLoadTest {
     }
   }
 
-  /** Reads the stream until {@code end}; then the statement is closed under the reader. */
+  /**
+   * Reads the stream until {@code end}; then the statement is closed under the reader. pgjdbc
+   * reads rows as they come only through a portal: in a transaction, with a fetch size.
+   */
   private static void follow(Connection c, String stream, long end,
-      ConcurrentLinkedQueue<Long> lags, AtomicLong streamed) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(stream)) {
+      ConcurrentLinkedQueue<Long> lags, AtomicLong streamed, boolean pgjdbc) throws Exception {
+    if (pgjdbc) {
+      c.setAutoCommit(false);
+    }
+    try (Statement s = c.createStatement()) {
+      s.setFetchSize(pgjdbc ? 10 : 0);
+      readUntil(s.executeQuery(stream), end, lags, streamed);
+    }
+  }
+
+  private static void readUntil(ResultSet results, long end, ConcurrentLinkedQueue<Long> lags,
+      AtomicLong streamed) throws Exception {
+    try (ResultSet rs = results) {
       while (System.nanoTime() < end && rs.next()) {
         lags.add(System.currentTimeMillis() - rs.getLong(1) / 1_000_000);
         streamed.incrementAndGet();
