@@ -71,7 +71,6 @@ final class PgSession implements PgDialect.Session {
   private char transaction = 'I';
   private volatile boolean cancelRequested;
   private volatile Portal running;
-  private String lastSql;
 
   PgSession(PgServer server, Socket socket, int processId) {
     this.server = server;
@@ -443,7 +442,6 @@ final class PgSession implements PgDialect.Session {
   private Prepared prepare(String name, List<Token> statement, int[] types) throws SQLException {
     Utility utility = Utility.of(statement);
     Prepared p = new Prepared(name, utility, types);
-    lastSql = PgLexer.text(statement);
     if (utility.type() == Utility.Type.QUERY || utility.type() == Utility.Type.DECLARE) {
       List<Token> query = utility.query();
       p.emptyColumns = PgDialect.columnsIfAlwaysEmpty(query);
@@ -453,7 +451,6 @@ final class PgSession implements PgDialect.Session {
       }
       if (p.emptyColumns == null) {
         p.translation = PgDialect.translate(query, this);
-        lastSql = lastSql + "\n  as: " + p.translation.sql();
         if (utility.type() == Utility.Type.QUERY) {
           p.stream = Sessions.isStream(p.translation.sql());
           if (!p.stream) {
@@ -963,7 +960,6 @@ final class PgSession implements PgDialect.Session {
   }
 
   private void error(Throwable e) throws IOException {
-    if (System.getenv("PG_DEBUG_REMOVE") != null) { System.err.println("ERR " + e + "\n  last: " + lastSql); }
     if (transaction == 'T') {
       transaction = 'E';
     }

@@ -136,6 +136,34 @@ class PsqlTest {
     }
   }
 
+  /** A client killed while the server waits for a stream's rows: the stream ends. */
+  @Test
+  void aStreamEndsWhenItsClientIsKilled(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("psql.out");
+    // FETCH_COUNT past the history: the server waits in FETCH for rows that are not logged
+    Process psql = new ProcessBuilder(PSQL, "-X", pg.libpq(""), "-v", "FETCH_COUNT=1000", "-A",
+        "-t", "-c", "SELECT STREAM ts_ns FROM vm.\"live:kernel.all.load\" WHERE ts > TIMESTAMP"
+            + " '2000-01-01 00:00:00'").redirectErrorStream(true)
+        .redirectOutput(output.toFile()).start();
+    try (Connection c = PgFixture.connect(pg.url(""))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!PgFixture.rows(c, "SELECT streams FROM pcp.server_status").equals(
+          List.of(List.of("1"))) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(List.of(List.of("1")), PgFixture.rows(c,
+          "SELECT streams FROM pcp.server_status"), Files.readString(output));
+      psql.destroyForcibly().waitFor();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!PgFixture.rows(c, "SELECT streams FROM pcp.server_status").equals(
+          List.of(List.of("0"))) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(List.of(List.of("0")), PgFixture.rows(c,
+          "SELECT streams FROM pcp.server_status"));
+    }
+  }
+
   private static int lines(Path file) throws Exception {
     return (int) Files.readAllLines(file).stream().filter(l -> l.matches("\\d+")).count();
   }
