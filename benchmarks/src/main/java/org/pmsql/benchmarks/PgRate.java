@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +23,12 @@ public final class PgRate {
     String sql = args[3];
     int passes = Integer.parseInt(args[4]);
     String pg = "jdbc:postgresql://" + host + ":" + port + "/pcp?user=bench";
-    double local = best("local jdbc:pcp:", "jdbc:pcp:archives=" + archives, sql, passes);
-    double text = best("pgjdbc text", pg + "&prepareThreshold=0", sql, passes);
-    double binary = best("pgjdbc binary", pg + "&prepareThreshold=-1", sql, passes);
+    double local = RowRate.best("local jdbc:pcp:", "jdbc:pcp:archives=" + archives, sql,
+        10_000, passes, false);
+    double text = RowRate.best("pgjdbc text", pg + "&prepareThreshold=0", sql, 10_000, passes,
+        true);
+    double binary = RowRate.best("pgjdbc binary", pg + "&prepareThreshold=-1", sql, 10_000,
+        passes, true);
     double psql = psql(host, port, sql, passes);
     System.out.printf("%-28s %14s %10s%n", "reader", "rows/s", "x local");
     for (var row : List.of(new Object[] {"local jdbc:pcp:", local},
@@ -37,36 +38,6 @@ public final class PgRate {
           (double) row[1] / local);
     }
     connectionSetUp(pg, host, port);
-  }
-
-  private static double best(String label, String url, String sql, int passes)
-      throws Exception {
-    double best = 0;
-    for (int pass = 0; pass < passes; pass++) {
-      try (Connection c = DriverManager.getConnection(url)) {
-        c.setAutoCommit(!url.startsWith("jdbc:postgresql:"));
-        long start = System.nanoTime();
-        long rows = 0;
-        long checksum = 0;
-        try (Statement s = c.createStatement()) {
-          s.setFetchSize(10_000);
-          try (ResultSet rs = s.executeQuery(sql)) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-              for (int i = 1; i <= columns; i++) {
-                checksum += String.valueOf(rs.getObject(i)).length();
-              }
-              rows++;
-            }
-          }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        best = Math.max(best, rows / seconds);
-        System.out.printf("%s pass %d: rows=%d seconds=%.3f rows_per_sec=%.0f checksum=%d%n",
-            label, pass, rows, seconds, rows / seconds, checksum);
-      }
-    }
-    return best;
   }
 
   /** psql as a user runs it, its output (aligned off) thrown away: rows over wall time. */

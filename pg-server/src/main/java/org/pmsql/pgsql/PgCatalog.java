@@ -118,6 +118,25 @@ public final class PgCatalog {
     return namespaces;
   }
 
+  /** A column of a relation: its number from 1 and the type it is sent as. */
+  private record Attribute(Namespace namespace, Relation relation, int number,
+      RelDataTypeField field, PgType pg) {}
+
+  private List<Attribute> attributes() {
+    List<Attribute> attributes = new ArrayList<>();
+    for (Namespace n : namespaces()) {
+      for (Relation r : n.relations()) {
+        List<RelDataTypeField> fields = r.rowType().getFieldList();
+        for (int i = 0; i < fields.size(); i++) {
+          RelDataTypeField field = fields.get(i);
+          attributes.add(new Attribute(n, r, i + 1, field,
+              PgType.of(field.getType().getSqlTypeName(), field.getName())));
+        }
+      }
+    }
+    return attributes;
+  }
+
   private int oid(String key) {
     return oids.computeIfAbsent(key, k -> FIRST_OID + oids.size());
   }
@@ -159,18 +178,13 @@ public final class PgCatalog {
         "attisdropped bool", "attislocal bool", "attinhcount int", "attcollation int",
         "attacl text", "attoptions text"), () -> {
           List<Object[]> rows = new ArrayList<>();
-          for (Namespace n : namespaces()) {
-            for (Relation r : n.relations()) {
-              int number = 0;
-              for (RelDataTypeField field : r.rowType().getFieldList()) {
-                RelDataType type = field.getType();
-                PgType pg = PgType.of(type.getSqlTypeName(), field.getName());
-                int typmod = PgType.typmod(pg, type.getPrecision(), type.getScale());
-                rows.add(new Object[] {r.oid(), field.getName(), pg.oid, -1, pg.length,
-                    ++number, 0, typmod, pg.length > 0 && pg.length <= 8, "d", "p",
-                    !type.isNullable(), false, false, "", "", false, true, 0, 0, null, null});
-              }
-            }
+          for (Attribute a : attributes()) {
+            PgType pg = a.pg();
+            RelDataType type = a.field().getType();
+            rows.add(new Object[] {a.relation().oid(), a.field().getName(), pg.oid, -1,
+                pg.length, a.number(), 0, PgType.typmod(pg, type.getPrecision(),
+                    type.getScale()), pg.length > 0 && pg.length <= 8, "d", "p",
+                !type.isNullable(), false, false, "", "", false, true, 0, 0, null, null});
           }
           return rows;
         }));
@@ -302,21 +316,15 @@ public final class PgCatalog {
         "udt_catalog text", "udt_schema text", "udt_name text", "is_identity text",
         "is_generated text", "is_updatable text"), () -> {
           List<Object[]> rows = new ArrayList<>();
-          for (Namespace n : namespaces()) {
-            for (Relation r : n.relations()) {
-              int number = 0;
-              for (RelDataTypeField field : r.rowType().getFieldList()) {
-                RelDataType type = field.getType();
-                PgType pg = PgType.of(type.getSqlTypeName(), field.getName());
-                boolean numeric = pg == PgType.NUMERIC;
-                rows.add(new Object[] {DATABASE, n.name(), r.name(), field.getName(),
-                    ++number, null, type.isNullable() ? "YES" : "NO", pg.displayName, null,
-                    numeric && type.getPrecision() > 0 ? type.getPrecision() : null,
-                    numeric && type.getPrecision() > 0 ? type.getScale() : null,
-                    pg.category == 'D' ? 6 : null, DATABASE, SCHEMA, pg.typname, "NO", "NEVER",
-                    "NO"});
-              }
-            }
+          for (Attribute a : attributes()) {
+            PgType pg = a.pg();
+            RelDataType type = a.field().getType();
+            boolean numeric = pg == PgType.NUMERIC && type.getPrecision() > 0;
+            rows.add(new Object[] {DATABASE, a.namespace().name(), a.relation().name(),
+                a.field().getName(), a.number(), null, type.isNullable() ? "YES" : "NO",
+                pg.displayName, null, numeric ? type.getPrecision() : null,
+                numeric ? type.getScale() : null, pg.category == 'D' ? 6 : null, DATABASE,
+                SCHEMA, pg.typname, "NO", "NEVER", "NO"});
           }
           return rows;
         }));

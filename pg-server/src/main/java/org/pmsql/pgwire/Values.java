@@ -141,10 +141,7 @@ final class Values {
         out.value(binary ? textArrayBinary(items) : textArrayText(items)
             .getBytes(StandardCharsets.UTF_8));
       };
-      default -> (rs, i, out) -> {
-        String v = rs.getString(i);
-        out.value(v == null ? null : v.getBytes(StandardCharsets.UTF_8));
-      };
+      default -> new Text();
     };
   }
 
@@ -174,6 +171,29 @@ final class Values {
         lastText = timestamptzText(instant, zone);
       }
       out.textAscii(lastText);
+    }
+  }
+
+  /**
+   * Text in UTF-8, the last value's bytes kept: a metric's or instance's name comes as the same
+   * string row after row, and is encoded once.
+   */
+  private static final class Text implements Column {
+    private String last;
+    private byte[] lastBytes;
+
+    @Override
+    public void write(ResultSet rows, int index, Backend out) throws SQLException {
+      String v = rows.getString(index);
+      if (v == null) {
+        out.int32(-1);
+        return;
+      }
+      if (!v.equals(last)) {
+        last = v;
+        lastBytes = v.getBytes(StandardCharsets.UTF_8);
+      }
+      out.value(lastBytes);
     }
   }
 

@@ -1,6 +1,5 @@
 package org.pmsql.pgwire;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,10 +16,11 @@ import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.UsersFile;
+import org.pmsql.testsupport.PcpTools;
 
 /** A PostgreSQL-protocol server over the sample archive, in this JVM, and local pmsql beside. */
 final class PgFixture implements AutoCloseable {
-  static final Path SAMPLE = sample();
+  static final Path SAMPLE = PcpTools.repositoryRoot().resolve("samples/sample-host");
 
   final PgServer server;
 
@@ -95,15 +95,5 @@ final class PgFixture implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  private static Path sample() {
-    for (Path dir : List.of(Path.of("../samples"), Path.of("samples"))) {
-      if (Files.exists(dir.resolve("sample-host.meta"))) {
-        return dir.resolve("sample-host").toAbsolutePath().normalize();
-      }
-    }
-    throw new IllegalStateException("samples/sample-host.meta not found from "
-        + Path.of("").toAbsolutePath());
   }
 }
