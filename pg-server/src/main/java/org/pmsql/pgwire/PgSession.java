@@ -694,6 +694,11 @@ final class PgSession implements PgDialect.Session {
       call.admit(p.stream);
       running = portal;
       try {
+        // Calcite answers DML with a result set of its count: PostgreSQL's answer is the tag
+        if (p.isUpdate()) {
+          portal.updateCount = statement.executeLargeUpdate();
+          return;
+        }
         boolean hasResults = statement.execute();
         if (!hasResults) {
           portal.updateCount = statement.getUpdateCount();
@@ -709,8 +714,8 @@ final class PgSession implements PgDialect.Session {
         } else {
           portal.results = results;
         }
-      } catch (RuntimeException e) {
-        throw call.explain(e);
+      } catch (SQLException | RuntimeException e) {
+        throw call.explain(e instanceof RuntimeException r ? r : new RuntimeException(e));
       } finally {
         running = null;
       }
@@ -775,21 +780,26 @@ final class PgSession implements PgDialect.Session {
       running = portal;
       ResultSet results = portal.results;
       int columns = portal.encoders.length;
-      while (sent < limit) {
-        if (!results.next()) {
-          portal.done = true;
-          portal.closeResults();
-          return false;
+      try {
+        while (sent < limit) {
+          if (!results.next()) {
+            portal.done = true;
+            portal.closeResults();
+            return false;
+          }
+          out.begin('D').int16(columns);
+          for (int c = 0; c < columns; c++) {
+            portal.encoders[c].write(results, c + 1, out);
+          }
+          out.end();
+          sent++;
+          portal.rowsSent++;
         }
-        out.begin('D').int16(columns);
-        for (int c = 0; c < columns; c++) {
-          portal.encoders[c].write(results, c + 1, out);
-        }
-        out.end();
-        sent++;
-        portal.rowsSent++;
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        // a query the memory guard cancelled (its rows are computed as they are read) says so
+        throw call.explain(e instanceof RuntimeException r ? r : new RuntimeException(e));
       }
-      return true;
     } catch (SQLException | RuntimeException e) {
       throw cancelled(e);
     } finally {
@@ -1183,7 +1193,7 @@ final class PgSession implements PgDialect.Session {
       if (utility.type() == Utility.Type.SHOW) {
         return List.of(new Field(utility.name().toLowerCase(Locale.ROOT), PgType.TEXT, -1));
       }
-      if (statement == null) {
+      if (statement == null || isUpdate()) {
         return null;
       }
       ResultSetMetaData md = statement.getMetaData();
@@ -1219,11 +1229,23 @@ final class PgSession implements PgDialect.Session {
       }
     }
 
-    String commandTag(long rows) {
-      String first = translation == null ? "SELECT"
+    /** The statement's first word, upper case: SELECT, INSERT, ... */
+    private String verb() {
+      return translation == null ? "SELECT"
           : PgLexer.tokens(translation.sql()).stream()
               .filter(t -> t.kind() == PgLexer.Kind.WORD).map(t -> t.text()
                   .toUpperCase(Locale.ROOT)).findFirst().orElse("SELECT");
+    }
+
+    boolean isUpdate() {
+      return switch (verb()) {
+        case "INSERT", "DELETE", "UPDATE", "MERGE" -> true;
+        default -> false;
+      };
+    }
+
+    String commandTag(long rows) {
+      String first = verb();
       return switch (first) {
         case "INSERT" -> "INSERT 0 " + rows;
         case "DELETE", "UPDATE", "MERGE" -> first + " " + rows;

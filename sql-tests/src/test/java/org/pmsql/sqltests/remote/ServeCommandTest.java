@@ -18,8 +18,8 @@ import org.pmsql.testsupport.PcpTools;
 import org.pmsql.testsupport.ServeProcess;
 
 /**
- * {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol, and
- * taking a request to log a metric from a loopback client.
+ * {@code ./pmsql serve} as a user starts it, answered over the Avatica remote protocol and over
+ * PostgreSQL's, and taking a request to log a metric from a loopback client.
  */
 class ServeCommandTest {
   @TempDir Path dir;
@@ -65,6 +65,51 @@ class ServeCommandTest {
           cancelled.getMessage());
       assertEquals(List.of(host), Sql.rows(remote, "SELECT host FROM pcp.hosts").stream()
           .map(row -> (String) row[0]).toList());
+    }
+  }
+
+  /**
+   * The same server speaking PostgreSQL's protocol (--pg-port), answering pgjdbc as Avatica,
+   * taking and withdrawing a request to log a metric, and cancelling a query too large for its
+   * heap with the reason.
+   */
+  @Test
+  void servesThePostgresqlProtocolWithLogRequestsAndTheMemoryGuard() throws Exception {
+    Path large = PcpTools.corpus().resolve("20180416.10.00");
+    int pgPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      pgPort = free.getLocalPort();
+    }
+    try (ServeProcess server = ServeProcess.start("-Xmx256m", "--archives " + Sql.sample() + ","
+        + large + " --log-dir " + dir.resolve("requested") + " --pg-port " + pgPort,
+        dir.resolve("serve.out"))) {
+      assertTrue(server.banner().contains("PostgreSQL protocol on port " + pgPort),
+          server.banner());
+      String sql = "SELECT instance, count(*) AS n, max(val) AS hi FROM vm.\"kernel.all.load\""
+          + " GROUP BY instance ORDER BY instance";
+      try (Connection pg = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort
+          + "/pcp?user=" + System.getProperty("user.name"));
+          Connection local = Sql.connect(Sql.sample())) {
+        assertEquals(Sql.rows(local, sql).stream().map(Arrays::toString).toList(),
+            Sql.rows(pg, sql).stream().map(Arrays::toString).toList());
+        try (Statement s = pg.createStatement()) {
+          assertEquals(1, s.executeUpdate("INSERT INTO pcp.log_requests (host, metric,"
+              + " interval_ms, duration_s) VALUES ('localhost', 'kernel.all.load', 1000, 60)"));
+        }
+        assertEquals("[localhost, kernel.all.load, logging, 1000]", Arrays.toString(Sql.rows(
+            pg, "SELECT host, metric, state, logged_every_ms FROM pcp.log_requests").get(0)));
+        try (Statement s = pg.createStatement()) {
+          assertEquals(1, s.executeUpdate("DELETE FROM pcp.log_requests WHERE metric ="
+              + " 'kernel.all.load'"));
+        }
+        String host = Sql.host(large);
+        SQLException cancelled = assertThrows(SQLException.class, () -> Sql.rows(pg,
+            "SELECT ts, metric, instance, val FROM \"" + host + "\".metrics ORDER BY val DESC"));
+        assertTrue(cancelled.getMessage().contains("statement cancelled: the server's heap"),
+            cancelled.getMessage());
+        assertEquals(List.of(host, "vm"), Sql.rows(pg, "SELECT host FROM pcp.hosts ORDER BY 1")
+            .stream().map(row -> (String) row[0]).toList());
+      }
     }
   }
 }
