@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -96,12 +95,14 @@ final class Values {
           out.textAscii(v.toPlainString());
         }
       };
+      // a timestamp's long is its instant in epoch milliseconds, as getTimestamp's getTime()
+      // is in any JVM and session zone, without making a Timestamp of each value
       case TIMESTAMPTZ, TIMESTAMP -> binary ? (rs, i, out) -> {
-        Timestamp v = rs.getTimestamp(i);
-        if (v == null) {
+        long millis = rs.getLong(i);
+        if (rs.wasNull()) {
           out.int32(-1);
         } else {
-          out.int32(8).int64(micros(v.toInstant()) - PG_EPOCH_MICROS);
+          out.int32(8).int64(Math.multiplyExact(millis, 1000L) - PG_EPOCH_MICROS);
         }
       } : new TimestampText(zone);
       case DATE -> (rs, i, out) -> {
@@ -151,7 +152,7 @@ final class Values {
    */
   private static final class TimestampText implements Column {
     private final ZoneId zone;
-    private Instant last;
+    private long last = Long.MIN_VALUE;
     private String lastText;
 
     TimestampText(ZoneId zone) {
@@ -160,15 +161,14 @@ final class Values {
 
     @Override
     public void write(ResultSet rows, int index, Backend out) throws SQLException {
-      Timestamp v = rows.getTimestamp(index);
-      if (v == null) {
+      long millis = rows.getLong(index);
+      if (rows.wasNull()) {
         out.int32(-1);
         return;
       }
-      Instant instant = v.toInstant();
-      if (!instant.equals(last)) {
-        last = instant;
-        lastText = timestamptzText(instant, zone);
+      if (millis != last || lastText == null) {
+        last = millis;
+        lastText = timestamptzText(Instant.ofEpochMilli(millis), zone);
       }
       out.textAscii(lastText);
     }
@@ -332,11 +332,6 @@ final class Values {
       value /= 10;
     }
     return at + width;
-  }
-
-  private static long micros(Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-        instant.getNano() / 1000);
   }
 
   private static byte[] byteaText(byte[] v) {

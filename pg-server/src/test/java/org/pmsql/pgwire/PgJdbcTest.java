@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -244,27 +243,34 @@ class PgJdbcTest {
 
   @Test
   void aStreamSendsItsRowsAndEndsWhenClosed() throws Exception {
-    List<List<String>> history = PgFixture.rows(local, "SELECT ts_ns, val FROM"
-        + " vm.\"kernel.all.load\" ORDER BY ts_ns, inst");
-    try (Connection c = PgFixture.connect(pg.url(""))) {
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.setFetchSize(25);
-        ResultSet r = s.executeQuery("SELECT STREAM ts_ns, val FROM vm.\"live:kernel.all.load\""
-            + " WHERE ts > TIMESTAMP '2000-01-01 00:00:00'");
-        List<List<String>> streamed = new ArrayList<>();
-        while (streamed.size() < history.size() && r.next()) {
-          double val = r.getDouble(2);
-          streamed.add(Arrays.asList(r.getString(1), r.wasNull() ? null : Double.toString(val)));
-        }
-        assertEquals(history, streamed);
-        assertEquals(List.of(List.of("1")), PgFixture.rows(c,
-            "SELECT streams FROM pcp.server_status"));
-        r.close();
+    List<String> history = new ArrayList<>();
+    try (Statement s = local.createStatement(); ResultSet r = s.executeQuery("SELECT ts_ns, ts,"
+        + " val FROM vm.\"kernel.all.load\" ORDER BY ts_ns, inst")) {
+      while (r.next()) {
+        history.add(r.getLong(1) + "|" + r.getObject(2, Instant.class) + "|" + r.getDouble(3));
       }
-      c.commit();
-      assertEquals(List.of(List.of("0")), PgFixture.rows(c,
-          "SELECT streams FROM pcp.server_status"));
+    }
+    for (String mode : List.of("prepareThreshold=0", "prepareThreshold=-1")) {
+      try (Connection c = PgFixture.connect(pg.url(mode))) {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+          s.setFetchSize(25);
+          ResultSet r = s.executeQuery("SELECT STREAM ts_ns, ts, val FROM"
+              + " vm.\"live:kernel.all.load\" WHERE ts > TIMESTAMP '2000-01-01 00:00:00'");
+          List<String> streamed = new ArrayList<>();
+          while (streamed.size() < history.size() && r.next()) {
+            streamed.add(r.getLong(1) + "|" + r.getObject(2, OffsetDateTime.class).toInstant()
+                + "|" + r.getDouble(3));
+          }
+          assertEquals(history, streamed, mode);
+          assertEquals(List.of(List.of("1")), PgFixture.rows(c,
+              "SELECT streams FROM pcp.server_status"));
+          r.close();
+        }
+        c.commit();
+        assertEquals(List.of(List.of("0")), PgFixture.rows(c,
+            "SELECT streams FROM pcp.server_status"));
+      }
     }
   }
 
