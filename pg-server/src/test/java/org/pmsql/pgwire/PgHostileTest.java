@@ -1,6 +1,7 @@
 package org.pmsql.pgwire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +20,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.pmsql.serving.FailedLogins;
+import org.pmsql.serving.Limits;
+import org.pmsql.serving.UsersFile;
+import org.pmsql.testsupport.HostileSql;
 
 /**
  * Clients that break the protocol, by accident or on purpose: garbage, absurd lengths, truncated
  * messages, a start-up without a user, a query too long, random messages after start-up (a
- * seeded fuzz), a client trickling a message. Each gets an ErrorResponse or a closed
- * connection within a bounded time, and a well-behaved client is answered throughout.
+ * seeded fuzz), a client trickling a message, a planning bomb, password guesses. Each gets an
+ * ErrorResponse or a closed connection within a bounded time, and a well-behaved client is
+ * answered throughout.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PgHostileTest {
@@ -122,6 +129,50 @@ class PgHostileTest {
     trickler.join(TimeUnit.SECONDS.toMillis(Frontend.MESSAGE_SECONDS + 15));
     assertTrue(!trickler.isAlive(), "the trickling client was cut off");
     assertWellBehavedClientAnswered();
+  }
+
+  /**
+   * A planning bomb (a five-way cyclic join plans for minutes) ends at the statement timeout,
+   * over this protocol as over Avatica, whether sent as a simple query or prepared.
+   */
+  @Test
+  void aPlanningBombEndsAtTheStatementTimeout() throws Exception {
+    try (PgFixture bounded = PgFixture.start(null, null, Limits.DEFAULT
+        .withStatementTimeoutSeconds(3))) {
+      for (String mode : List.of("preferQueryMode=simple", "prepareThreshold=-1")) {
+        try (Connection c = PgFixture.connect(bounded.url(mode))) {
+          long started = System.nanoTime();
+          SQLException timedOut = assertThrows(SQLException.class,
+              () -> PgFixture.rows(c, HostileSql.cyclicJoin(5)));
+          assertEquals("57014", timedOut.getSQLState(), timedOut.getMessage());
+          assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), mode);
+          assertEquals(List.of(List.of("1330")), PgFixture.rows(c,
+              "SELECT count(*) FROM vm.metrics"));
+        }
+      }
+    }
+  }
+
+  /**
+   * Guessing a password: after 10 failures in a minute the address and the name are refused
+   * without a check, even with the right password, and say so.
+   */
+  @Test
+  void passwordGuessesAreThrottled() throws Exception {
+    List<UsersFile.User> users = List.of(new UsersFile.User("carol", "c0rrect", List.of()));
+    try (PgFixture guarded = PgFixture.start(users, null, Limits.DEFAULT)) {
+      String url = "jdbc:postgresql://127.0.0.1:" + guarded.port() + "/pcp?user=carol"
+          + "&password=";
+      for (int guess = 0; guess < FailedLogins.MAX; guess++) {
+        int g = guess;
+        SQLException wrong = assertThrows(SQLException.class,
+            () -> PgFixture.connect(url + "guess" + g).close());
+        assertEquals("28P01", wrong.getSQLState());
+      }
+      SQLException refused = assertThrows(SQLException.class,
+          () -> PgFixture.connect(url + "c0rrect").close());
+      assertTrue(refused.getMessage().contains("too many failed logins"), refused.getMessage());
+    }
   }
 
   /** A client that sends a query a byte a second: cut off at the message deadline. */
