@@ -175,8 +175,4 @@ record Utility(Type type, String name, String value, long count, boolean hold,
   private static String name(Token t) {
     return t.kind() == Kind.QUOTED ? t.value() : t.text().toLowerCase(Locale.ROOT);
   }
-
-  static String text(List<Token> tokens) {
-    return PgLexer.text(tokens);
-  }
 }
