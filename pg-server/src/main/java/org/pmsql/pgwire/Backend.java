@@ -48,6 +48,17 @@ final class Backend {
     out.flush();
   }
 
+  /** A fatal error the client is told of before the connection closes. */
+  void fatal(String code, String message) {
+    try {
+      begin('E').int8('S').cstring("FATAL").int8('V').cstring("FATAL").int8('C').cstring(code)
+          .int8('M').cstring(message).int8(0).end();
+      flush();
+    } catch (IOException | RuntimeException e) {
+      // the client is gone already
+    }
+  }
+
   /** A byte written alone, outside any message (the answer to SSLRequest). */
   void raw(char c) throws IOException {
     out.write(c);

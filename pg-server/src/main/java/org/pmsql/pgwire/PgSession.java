@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
@@ -20,25 +18,21 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocket;
 import org.pmsql.pgsql.PgDialect;
 import org.pmsql.pgsql.PgLexer;
 import org.pmsql.pgsql.PgLexer.Token;
 import org.pmsql.pgsql.PgSettings;
 import org.pmsql.pgsql.PgType;
 import org.pmsql.serving.Caller;
-import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.RunningSlots;
 import org.pmsql.serving.Sessions;
 import org.pmsql.serving.SqlLimits;
 import org.pmsql.serving.StreamPump;
-import org.pmsql.serving.UsersFile;
 import org.pmsql.sql.QueryErrors;
 
 /**
@@ -48,11 +42,6 @@ import org.pmsql.sql.QueryErrors;
  * whenever it fills; a {@code SELECT STREAM}'s rows are sent as they are logged.
  */
 final class PgSession implements PgDialect.Session {
-  private static final int SSL_REQUEST = 80877103;
-  private static final int GSSENC_REQUEST = 80877104;
-  private static final int CANCEL_REQUEST = 80877102;
-  private static final int PROTOCOL_3 = 196608;
-  private static final int STARTUP_SECONDS = 30;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PgServer server;
@@ -92,18 +81,16 @@ final class PgSession implements PgDialect.Session {
       socket.setTcpNoDelay(true);
       in = new Frontend(socket, socket.getInputStream());
       out = new Backend(new BufferedOutputStream(socket.getOutputStream(), 8192));
-      if (!startup()) {
+      Startup.Client client = new Startup(server, socket, in, out).run();
+      if (client == null || !begin(client)) {
         return;
       }
       serve();
     } catch (Frontend.ProtocolViolation e) {
-      fatal("08P01", "protocol violation: " + e.getMessage());
+      out.fatal("08P01", "protocol violation: " + e.getMessage());
     } catch (Frontend.IdleTimeout e) {
-      fatal("57P05", "terminating connection: no message from the client for "
+      out.fatal("57P05", "terminating connection: no message from the client for "
           + server.settings().limits().idleTimeoutSeconds() + " s (idle timeout)");
-    } catch (Scram.AuthenticationFailure e) {
-      server.failedLogins().failed(address(), user);
-      fatal("28P01", "password authentication failed for user \"" + user + "\"");
     } catch (IOException | RuntimeException e) {
       // the client went away, or the connection broke: nothing to tell anyone
     } finally {
@@ -113,100 +100,25 @@ final class PgSession implements PgDialect.Session {
 
   // ---- start-up ----
 
-  /** Reads the start-up packet (after TLS if asked) and authenticates; false to hang up. */
-  private boolean startup() throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
-    boolean tlsTried = false;
-    while (true) {
-      byte[] packet = in.startup(deadline);
-      if (packet == null) {
-        return false;
-      }
-      Frontend.Body body = new Frontend.Body('\0', packet);
-      int code = body.int32();
-      if (code == SSL_REQUEST && !tlsTried) {
-        tlsTried = true;
-        if (server.settings().tls() == null) {
-          out.raw('N');
-        } else {
-          out.raw('S');
-          startTls();
-        }
-      } else if (code == GSSENC_REQUEST) {
-        out.raw('N');
-      } else if (code == CANCEL_REQUEST) {
-        if (packet.length == 12) {
-          int pid = body.int32();
-          server.cancel(pid, body.int32());
-        }
-        return false;
-      } else if (code == PROTOCOL_3) {
-        return authenticate(parameters(body));
-      } else {
-        fatal("0A000", "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xffff)
-            + ": pmsql speaks protocol 3.0");
-        return false;
-      }
-    }
-  }
-
-  private void startTls() throws IOException {
-    SSLSocket tls = (SSLSocket) server.settings().tls().getSocketFactory()
-        .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-    tls.setUseClientMode(false);
-    tls.setSoTimeout(STARTUP_SECONDS * 1000);
-    tls.startHandshake();
-    socket = tls;
-    in = new Frontend(tls, tls.getInputStream());
-    out = new Backend(new BufferedOutputStream(tls.getOutputStream(), 8192));
-  }
-
-  private static Map<String, String> parameters(Frontend.Body body) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    while (body.remaining() > 0) {
-      String name = body.cstring();
-      if (name.isEmpty()) {
-        break;
-      }
-      parameters.put(name, body.cstring());
-    }
-    return parameters;
-  }
-
-  private boolean authenticate(Map<String, String> startup) throws IOException {
-    user = startup.get("user");
-    if (user == null || user.isEmpty()) {
-      fatal("28000", "no PostgreSQL user name specified in startup packet");
-      return false;
-    }
-    List<UsersFile.User> users = server.settings().users();
-    if (users == null) {
-      caller = Caller.ANONYMOUS;
-    } else {
-      if (server.failedLogins().refused(address(), user)) {
-        fatal("28P01", "too many failed logins from this address or for this user; try again"
-            + " later");
-        return false;
-      }
-      UsersFile.User known = users.stream().filter(u -> u.name().equals(user)).findFirst()
-          .orElse(null);
-      if (known != null && known.hashed()) {
-        checkCleartext(known);
-      } else {
-        scram(known);
-      }
-      caller = new Caller(user, known.roles().contains(LogRequests.ROLE));
-    }
-    out.begin('R').int32(0).end();
+  /**
+   * After authentication: the session's settings from the start-up parameters, its
+   * connection to the archives, and the parameters and key the client keeps; false to hang up.
+   */
+  private boolean begin(Startup.Client client) throws IOException {
+    socket = client.socket();
+    in = client.in();
+    out = client.out();
+    user = client.user();
+    caller = client.caller();
     settings = new PgSettings(user);
     try {
-      applyStartupSettings(startup);
+      applyStartupSettings(client.parameters());
       serverId = Sessions.serverId(caller, "pg-" + processId);
       server.sessions().opened(caller, "pg-" + processId, null);
       connection = server.connect(caller, settings.zone(), settings);
       applySearchPath();
     } catch (SQLException | RuntimeException e) {
-      fatal(sqlState(e), message(e));
+      out.fatal(sqlState(e), message(e));
       return false;
     }
     for (String name : PgSettings.REPORTED) {
@@ -235,86 +147,6 @@ final class PgSession implements PgDialect.Session {
         default -> settings.set(name, value);
       }
     });
-  }
-
-  /** SCRAM-SHA-256; a user not in the file fails the same way as a wrong password. */
-  private void scram(UsersFile.User known) throws IOException {
-    Scram scram = known == null ? server.scramKeys().unknown(user)
-        : server.scramKeys().of(known.name(), known.password());
-    out.begin('R').int32(10).cstring(Scram.MECHANISM).int8(0).end();
-    out.flush();
-    Frontend.Body initial = password();
-    String mechanism = initial.cstring();
-    if (!mechanism.equals(Scram.MECHANISM)) {
-      throw new Scram.AuthenticationFailure("unknown mechanism " + mechanism);
-    }
-    int length = initial.int32();
-    if (length < 0 || length > initial.remaining()) {
-      throw new Frontend.ProtocolViolation("SASLInitialResponse of " + length + " bytes");
-    }
-    byte[] first = new byte[length];
-    for (int i = 0; i < length; i++) {
-      first[i] = initial.int8();
-    }
-    String serverFirst = scram.serverFirst(new String(first, StandardCharsets.UTF_8));
-    out.begin('R').int32(11).bytes(serverFirst.getBytes(StandardCharsets.UTF_8)).end();
-    out.flush();
-    Frontend.Body response = password();
-    byte[] finalMessage = new byte[response.remaining()];
-    for (int i = 0; i < finalMessage.length; i++) {
-      finalMessage[i] = response.int8();
-    }
-    String serverFinal = scram.serverFinal(new String(finalMessage, StandardCharsets.UTF_8));
-    if (known == null) {
-      throw new Scram.AuthenticationFailure("no such user");
-    }
-    out.begin('R').int32(12).bytes(serverFinal.getBytes(StandardCharsets.UTF_8)).end();
-  }
-
-  /**
-   * A password the users file keeps only hashed (MD5:) cannot take part in SCRAM: it is asked
-   * in clear text, which only TLS may carry.
-   */
-  private void checkCleartext(UsersFile.User known) throws IOException {
-    if (!(socket instanceof SSLSocket)) {
-      fatal("28000", "user \"" + user + "\" has a hashed password in the users file, which"
-          + " only TLS may carry (sslmode=require); or give the user a plain password for"
-          + " SCRAM-SHA-256");
-      throw new EOFException();
-    }
-    if (!known.password().startsWith("MD5:")) {
-      fatal("28000", "user \"" + user + "\" has a CRYPT: password, which the PostgreSQL"
-          + " protocol cannot check; give it plain or MD5:");
-      throw new EOFException();
-    }
-    out.begin('R').int32(3).end();
-    out.flush();
-    Frontend.Body body = password();
-    String given = body.cstring();
-    String md5;
-    try {
-      md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-          .digest(given.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    if (!MessageDigest.isEqual(md5.getBytes(StandardCharsets.US_ASCII),
-        known.password().substring(4).toLowerCase(Locale.ROOT)
-            .getBytes(StandardCharsets.US_ASCII))) {
-      throw new Scram.AuthenticationFailure("wrong password");
-    }
-  }
-
-  private Frontend.Body password() throws IOException {
-    Frontend.Message m = in.next(TimeUnit.SECONDS.toMillis(STARTUP_SECONDS));
-    if (m == null) {
-      throw new EOFException();
-    }
-    if (m.type() != 'p') {
-      throw new Frontend.ProtocolViolation("expected a password message, got '"
-          + Frontend.printable(m.type()) + "'");
-    }
-    return new Frontend.Body('p', m.body());
   }
 
   // ---- the message loop ----
@@ -975,17 +807,6 @@ final class PgSession implements PgDialect.Session {
     }
     out.begin('E').int8('S').cstring("ERROR").int8('V').cstring("ERROR").int8('C')
         .cstring(sqlState(e)).int8('M').cstring(message(e)).int8(0).end();
-  }
-
-  /** A fatal error the client is told of before the connection closes. */
-  private void fatal(String code, String message) {
-    try {
-      out.begin('E').int8('S').cstring("FATAL").int8('V').cstring("FATAL").int8('C')
-          .cstring(code).int8('M').cstring(message).int8(0).end();
-      out.flush();
-    } catch (IOException | RuntimeException e) {
-      // the client is gone already
-    }
   }
 
   private static String sqlState(Throwable e) {
