@@ -284,16 +284,21 @@ final class PgSession implements PgDialect.Session {
       if (p.emptyColumns == null) {
         p.translation = PgDialect.translate(query, this);
         if (utility.type() == Utility.Type.QUERY) {
-          p.stream = Sessions.isStream(p.translation.sql());
-          if (!p.stream) {
-            try (RunningSlots.Slot turn = server.sessions().turn(caller)) {
-              p.statement = connection.prepareStatement(p.translation.sql());
-            }
-          }
+          plan(p);
         }
       }
     }
     return p;
+  }
+
+  /** A query's plan, made in a turn of the caller's; a stream is planned when it runs. */
+  private void plan(Prepared p) throws SQLException {
+    p.stream = Sessions.isStream(p.translation.sql());
+    if (!p.stream) {
+      try (RunningSlots.Slot turn = server.sessions().turn(caller)) {
+        p.statement = connection.prepareStatement(p.translation.sql());
+      }
+    }
   }
 
   private void bind(Frontend.Body body) throws SQLException, IOException {
@@ -667,12 +672,7 @@ final class PgSession implements PgDialect.Session {
     cursorQuery.parameters = query.parameters;
     cursorQuery.translation = query.translation;
     if (query.translation != null) {
-      cursorQuery.stream = Sessions.isStream(query.translation.sql());
-      if (!cursorQuery.stream) {
-        try (RunningSlots.Slot turn = server.sessions().turn(caller)) {
-          cursorQuery.statement = connection.prepareStatement(query.translation.sql());
-        }
-      }
+      plan(cursorQuery);
     }
     Portal cursor = new Portal(u.name(), cursorQuery, declaring.parameters, new int[0]);
     cursor.cursor = true;
@@ -971,6 +971,7 @@ final class PgSession implements PgDialect.Session {
     boolean stream;
     private boolean statementInUse;
     private List<Field> streamFields;
+    private String verb;
 
     Prepared(String name, Utility utility, int[] types) {
       this.name = name;
@@ -1050,12 +1051,15 @@ final class PgSession implements PgDialect.Session {
       }
     }
 
-    /** The statement's first word, upper case: SELECT, INSERT, ... */
+    /** The statement's first word, upper case (SELECT, INSERT, ...), read once. */
     private String verb() {
-      return translation == null ? "SELECT"
-          : PgLexer.tokens(translation.sql()).stream()
-              .filter(t -> t.kind() == PgLexer.Kind.WORD).map(t -> t.text()
-                  .toUpperCase(Locale.ROOT)).findFirst().orElse("SELECT");
+      if (verb == null) {
+        verb = translation == null ? "SELECT"
+            : PgLexer.tokens(translation.sql()).stream()
+                .filter(t -> t.kind() == PgLexer.Kind.WORD).map(t -> t.text()
+                    .toUpperCase(Locale.ROOT)).findFirst().orElse("SELECT");
+      }
+      return verb;
     }
 
     boolean isUpdate() {
