@@ -12,6 +12,7 @@ import org.pmsql.archive.ArchiveSet;
 import org.pmsql.sql.catalog.ArchiveErrors;
 import org.pmsql.sql.catalog.CatalogTables;
 import org.pmsql.sql.catalog.MergedLabels;
+import org.pmsql.sql.catalog.SeriesIds;
 import org.pmsql.sql.scan.MetricsTable;
 import org.pmsql.sql.stream.LiveTable;
 import org.pmsql.sql.tablefn.BucketsMacro;
@@ -31,7 +32,7 @@ public final class HostSchema extends AbstractSchema {
   static final String LIVE_PREFIX = "live:";
   /** The tables that describe a host rather than hold its values in time order. */
   private static final Set<String> DESCRIBING = Set.of("latest", "descs", "instances",
-      "archives", "labels", "metric_labels");
+      "archives", "labels", "metric_labels", "series", "series_instances", "series_sources");
 
   private final ArchiveSet set;
   private final ArchiveErrors errors;
@@ -72,6 +73,9 @@ public final class HostSchema extends AbstractSchema {
       map.put("archives", CatalogTables.archives(set));
       map.put("labels", CatalogTables.labels(set));
       map.put("metric_labels", MergedLabels.table(set));
+      map.put("series", SeriesIds.series(set));
+      map.put("series_instances", SeriesIds.instances(set));
+      map.put("series_sources", SeriesIds.sources(set));
       Set<String> names = set.metricNames();
       for (String name : names) {
         map.putIfAbsent(name, new MetricsTable(set, name, errors));

@@ -19,6 +19,14 @@ public final class ArchiveMetadata {
   private final IntObjectMap<InstanceDomain> indomsById = new IntObjectMap<>();
   private final Map<Long, HelpText> texts = new HashMap<>();
   private final List<LabelRecord> labels = new ArrayList<>();
+  /**
+   * When each metric was first logged: the time of the first instance domain or label record
+   * after its first descriptor (pmlogger writes a batch of those, all of one time, just before
+   * the values that needed them). Metrics whose descriptor no such record has followed yet
+   * wait in {@link #awaitingTime}.
+   */
+  private final Map<Integer, Long> firstLoggedNanos = new HashMap<>();
+  private final List<Integer> awaitingTime = new ArrayList<>();
   private final Map<String, MetricDesc> byName = new HashMap<>();
   /** Each namespace node (a name's dotted prefix, or the name) by when it first appeared. */
   private final Map<String, Integer> namespaceNodes = new HashMap<>();
@@ -75,6 +83,16 @@ public final class ArchiveMetadata {
   }
 
   /**
+   * The label records in force when the metric was first logged (all of them when no record
+   * with a time followed its descriptor).
+   */
+  public List<LabelRecord> labelsWhenFirstLogged(int pmid) {
+    Long first = firstLoggedNanos.get(pmid);
+    return first == null ? labels
+        : labels.stream().filter(r -> r.stampNanos() <= first).toList();
+  }
+
+  /**
    * The one-line or help text of a metric or indom, or null. Like pmLookupText, a missing or empty
    * help text falls back to the one-line text.
    */
@@ -104,6 +122,9 @@ public final class ArchiveMetadata {
    */
   void addDesc(MetricDesc desc) {
     MetricDesc known = descs.get(desc.pmid());
+    if (known == null) {
+      awaitingTime.add(desc.pmid());
+    }
     List<String> names = new ArrayList<>(known == null ? List.of() : known.names());
     for (String name : desc.names()) {
       if (!byName.containsKey(name) && !names.contains(name)) {
@@ -190,6 +211,15 @@ public final class ArchiveMetadata {
 
   void addLabels(LabelRecord record) {
     labels.add(record);
+    logged(record.stampNanos());
+  }
+
+  /** A record with this time (a label or instance domain record) comes next in the file. */
+  void logged(long stampNanos) {
+    for (int pmid : awaitingTime) {
+      firstLoggedNanos.put(pmid, stampNanos);
+    }
+    awaitingTime.clear();
   }
 
   private static long textKey(int textType, int ident) {

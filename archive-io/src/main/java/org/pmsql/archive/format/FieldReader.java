@@ -31,6 +31,23 @@ final class FieldReader {
     return v;
   }
 
+  int u16() throws ArchiveFormatException {
+    need(2);
+    int v = (b[pos] & 0xff) << 8 | (b[pos + 1] & 0xff);
+    pos += 2;
+    return v;
+  }
+
+  int u8() throws ArchiveFormatException {
+    need(1);
+    return b[pos++] & 0xff;
+  }
+
+  /** The UTF-8 text of n bytes at {@code at}, a place the caller checked lies in the record. */
+  String utf8At(int at, int n) {
+    return new String(b, at, n, StandardCharsets.UTF_8);
+  }
+
   /** A timestamp in nanoseconds: v2 is sec + µs, v3 is swapped 64-bit sec + ns. */
   long stamp(int version) throws ArchiveFormatException {
     if (version == 2) {

@@ -50,6 +50,8 @@ public final class MetadataReader {
       boolean indom = type == TYPE_INDOM_V2 || type == TYPE_INDOM || type == TYPE_INDOM_DELTA;
       int idAt = at + 8 + (type == TYPE_INDOM_V2 ? 8 : 12);
       if (lazy && indom && idAt + 4 <= at + records.recordLength() - 4) {
+        metadata.logged(indomStamp(b, at, records.recordLength(), type, meta.name(),
+            records.recordStart()));
         metadata.locateIndom(BigEndian.getInt(b, idAt), records.recordStart(),
             records.recordLength());
       } else {
@@ -80,6 +82,7 @@ public final class MetadataReader {
       case TYPE_INDOM_V2:
       case TYPE_INDOM:
       case TYPE_INDOM_DELTA:
+        metadata.logged(indomStamp(buffer, offset, length, type, file, fileOffset));
         indom(r, type, metadata::indomFor);
         break;
       case TYPE_LABEL_V2:
@@ -93,6 +96,13 @@ public final class MetadataReader {
         throw new ArchiveFormatException(file, fileOffset + 4,
             "unknown metadata record type " + type);
     }
+  }
+
+  /** The time of an instance domain record (length words included). */
+  private static long indomStamp(byte[] b, int offset, int length, int type, String file,
+      long fileOffset) throws ArchiveFormatException {
+    return new FieldReader(b, offset + 8, length - 12, file, fileOffset + 8)
+        .stamp(type == TYPE_INDOM_V2 ? 2 : 3);
   }
 
   private static MetricDesc desc(FieldReader r) throws ArchiveFormatException {
@@ -171,16 +181,31 @@ public final class MetadataReader {
     for (int i = 0; i < nsets; i++) {
       int inst = r.i32();
       int jsonLength = r.i32();
+      int jsonAt = r.pos();
       String json = r.utf8(jsonLength);
       int at = r.pos();
       int nlabels = r.i32();
+      List<LabelRecord.Entry> entries = new ArrayList<>(Math.max(0, Math.min(nlabels, 256)));
       if (nlabels > 0) {
         if ((long) nlabels * 8 > r.remaining()) {
           throw r.error(at, "label count " + nlabels + " does not fit in the record");
         }
-        r.skip(nlabels * 8);
+        for (int l = 0; l < nlabels; l++) {
+          int entryAt = r.pos();
+          int nameOffset = r.u16();
+          int nameLength = r.u8();
+          int flags = r.u8();
+          int valueOffset = r.u16();
+          int valueLength = r.u16();
+          if (nameOffset + nameLength > jsonLength || valueOffset + valueLength > jsonLength) {
+            throw r.error(entryAt, "label " + l + " lies outside its " + jsonLength
+                + "-byte JSON");
+          }
+          entries.add(new LabelRecord.Entry(r.utf8At(jsonAt + nameOffset, nameLength),
+              r.utf8At(jsonAt + valueOffset, valueLength), flags));
+        }
       }
-      sets.add(new LabelRecord.Set(inst, json));
+      sets.add(new LabelRecord.Set(inst, json, List.copyOf(entries)));
     }
     return new LabelRecord(stamp, labelType, ident, List.copyOf(sets));
   }

@@ -6,7 +6,7 @@ package org.pmsql.archive.format;
  */
 public record Units(int word) {
   private static final String[] SPACE = {"byte", "Kbyte", "Mbyte", "Gbyte", "Tbyte", "Pbyte",
-    "Ebyte", "Zbyte", "Ybyte"};
+    "Ebyte"};
   private static final String[] TIME = {"nanosec", "microsec", "millisec", "sec", "min", "hour"};
 
   public int dimSpace() {
@@ -57,36 +57,50 @@ public record Units(int word) {
     return Math.pow(space, dimSpace()) * Math.pow(time, dimTime()) * Math.pow(count, dimCount());
   }
 
-  /** A readable form in the spirit of pmUnitsStr(3), e.g. "Kbyte / sec" or "count". */
+  /** As pmUnitsStr(3) writes these units ("Kbyte / sec", "count x 10^6"), "none" when empty. */
   @Override
   public String toString() {
-    StringBuilder num = new StringBuilder();
-    StringBuilder den = new StringBuilder();
-    term(dimSpace(), scaleSpace() < SPACE.length ? SPACE[scaleSpace()] : "space?", num, den);
-    term(dimTime(), scaleTime() < TIME.length ? TIME[scaleTime()] : "time?", num, den);
-    String count = scaleCount() == 0 ? "count" : "count x 10^" + scaleCount();
-    term(dimCount(), count, num, den);
-    if (num.length() == 0 && den.length() == 0) {
-      return "none";
-    }
-    if (den.length() == 0) {
-      return num.toString();
-    }
-    return (num.length() == 0 ? "1" : num) + " / " + den;
+    String s = pmUnitsStr();
+    return s.isEmpty() ? "none" : s;
   }
 
-  private static void term(int dim, String unit, StringBuilder num, StringBuilder den) {
-    if (dim == 0) {
+  /**
+   * Exactly as libpcp's pmUnitsStr(3) writes these units: empty for no dimension and no scale,
+   * "/ sec" when there is only a denominator. pmseries hashes this text into series ids.
+   */
+  public String pmUnitsStr() {
+    String space = scaleSpace() <= 6 ? SPACE[scaleSpace()] : "space-" + scaleSpace();
+    String time = scaleTime() < TIME.length ? TIME[scaleTime()] : "time-" + scaleTime();
+    String count = switch (scaleCount()) {
+      case 0 -> "count";
+      case 1 -> "count x 10";
+      default -> "count x 10^" + scaleCount();
+    };
+    StringBuilder out = new StringBuilder();
+    term(out, dimSpace(), space, 1);
+    term(out, dimTime(), time, 1);
+    term(out, dimCount(), count, 1);
+    if (dimSpace() < 0 || dimTime() < 0 || dimCount() < 0) {
+      out.append("/ ");
+      term(out, dimSpace(), space, -1);
+      term(out, dimTime(), time, -1);
+      term(out, dimCount(), count, -1);
+    }
+    if (out.length() == 0) {
+      return scaleCount() == 0 ? "" : scaleCount() == 1 ? "x 10" : "x 10^" + scaleCount();
+    }
+    return out.substring(0, out.length() - 1);
+  }
+
+  /** Appends "unit " or "unit^n " when {@code dim} has the sign asked for. */
+  private static void term(StringBuilder out, int dim, String unit, int sign) {
+    if (dim * sign <= 0) {
       return;
     }
-    StringBuilder side = dim > 0 ? num : den;
-    if (side.length() > 0) {
-      side.append(' ');
+    out.append(unit);
+    if (dim * sign > 1) {
+      out.append('^').append(dim * sign);
     }
-    side.append(unit);
-    int power = Math.abs(dim);
-    if (power > 1) {
-      side.append('^').append(power);
-    }
+    out.append(' ');
   }
 }

@@ -55,14 +55,14 @@ public final class MergedLabels {
         }
         TreeMap<String, JsonNode> metric = new TreeMap<>();
         for (int type : HIERARCHY) {
-          merge(metric, newest.get(key(type, ident(type, desc))), -1);
+          merge(metric, newest.get(SeriesIds.key(type, SeriesIds.ident(type, desc))), -1);
         }
         rows.add(row(desc.name(), null, null, metric));
         InstanceDomain domain = desc.singular() ? null : metadata.indom(desc.indom());
         List<InstanceDomain.Snapshot> states = domain == null ? List.of() : domain.snapshots();
         if (!states.isEmpty()) {
           InstanceDomain.Snapshot latest = states.get(states.size() - 1);
-          LabelRecord instances = newest.get(key(LabelRecord.INSTANCES, desc.indom()));
+          LabelRecord instances = newest.get(SeriesIds.key(LabelRecord.INSTANCES, desc.indom()));
           for (int i = 0; i < latest.ids().length; i++) {
             TreeMap<String, JsonNode> labels = new TreeMap<>(metric);
             merge(labels, instances, latest.ids()[i]);
@@ -77,25 +77,10 @@ public final class MergedLabels {
   private static Map<Long, LabelRecord> newest(ArchiveMetadata metadata) {
     Map<Long, LabelRecord> newest = new HashMap<>();
     for (LabelRecord r : metadata.labels()) {
-      newest.merge(key(r.labelType(), r.ident()), r,
+      newest.merge(SeriesIds.key(r.labelType(), r.ident()), r,
           (old, now) -> now.stampNanos() >= old.stampNanos() ? now : old);
     }
     return newest;
-  }
-
-  private static long key(int type, int ident) {
-    return ((long) type << 32) | (ident & 0xffffffffL);
-  }
-
-  /** The ident a record of this kind carries for the metric (pmID bits: domain.cluster.item). */
-  private static int ident(int type, MetricDesc desc) {
-    return switch (type) {
-      case LabelRecord.DOMAIN -> desc.pmid() >>> 22 & 0x1ff;
-      case LabelRecord.INDOM -> desc.indom();
-      case LabelRecord.CLUSTER -> desc.pmid() & ~0x3ff;
-      case LabelRecord.ITEM -> desc.pmid();
-      default -> -1; // context: PM_ID_NULL
-    };
   }
 
   /** Adds the record's set for {@code inst} (-1: its only set), replacing same-named labels. */
