@@ -19,6 +19,7 @@ import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,6 +30,8 @@ import org.eclipse.jetty.util.Callback;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.federation.Federation;
+import org.pmsql.pmproxy.PmproxyApi;
+import org.pmsql.serving.ServerTables;
 import org.pmsql.serving.ServingCore;
 import org.pmsql.serving.Limits;
 import org.pmsql.serving.LogRequests;
@@ -47,7 +50,13 @@ public final class PcpServer implements AutoCloseable {
    * a log directory no requests to log metrics ({@code pcp.log_requests}).
    */
   public record Settings(String archives, int port, Path users, boolean digest, Tls tls,
-      Limits limits, Path logDirectory, String bind) {
+      Limits limits, Path logDirectory, String bind, Integer pmproxyPort) {
+    /** Without pmproxy's API. */
+    public Settings(String archives, int port, Path users, boolean digest, Tls tls,
+        Limits limits, Path logDirectory, String bind) {
+      this(archives, port, users, digest, tls, limits, logDirectory, bind, null);
+    }
+
     /** Listening where the users rule says: all interfaces with users, else loopback. */
     public Settings(String archives, int port, Path users, boolean digest, Tls tls,
         Limits limits, Path logDirectory) {
@@ -74,6 +83,9 @@ public final class PcpServer implements AutoCloseable {
       + "Connection: close\r\n\r\nThis port speaks TLS only: use https:// instead.\n")
       .getBytes(StandardCharsets.US_ASCII);
 
+  /** Connections to the archives pmproxy's API reads with at once. */
+  private static final int PMPROXY_CONNECTIONS = 8;
+
   /** The slowest a request body may arrive, in bytes a second. */
   static final long MIN_BODY_BYTES_PER_SECOND = 64;
 
@@ -82,10 +94,15 @@ public final class PcpServer implements AutoCloseable {
   private final Properties served;
   private final LogRequests logRequests;
   private final ServingCore core;
+  private final PmproxyApi pmproxy;
+  private final ServerConnector pmproxyConnector;
   private boolean closed;
 
   private PcpServer(HttpServer http, ServerMeta meta, Properties served,
-      LogRequests logRequests, ServingCore core) {
+      LogRequests logRequests, ServingCore core, PmproxyApi pmproxy,
+      ServerConnector pmproxyConnector) {
+    this.pmproxy = pmproxy;
+    this.pmproxyConnector = pmproxyConnector;
     this.http = http;
     this.meta = meta;
     this.served = served;
@@ -118,9 +135,15 @@ public final class PcpServer implements AutoCloseable {
     ServingCore core = ServingCore.of(settings.limits());
     ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests,
         core.sessions(), core.statements());
+    LogRequests logRequests = requests;
+    PmproxyApi pmproxy = settings.pmproxyPort() == null ? null : new PmproxyApi(
+        () -> ServerTables.archivesNow(pinned.getProperty(ConnectProperties.ARCHIVES.key),
+            logRequests), core.sessions(), settings.limits().statementTimeoutSeconds(),
+        PMPROXY_CONNECTIONS);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
         .withHandler(new ServingHandler(ReadableErrors.of(
-            OwnedConnections.of(new LocalService(meta), meta::callerOwns), System.err)))
+            OwnedConnections.of(new LocalService(meta), meta::callerOwns), System.err),
+            pmproxy))
         .withPort(settings.port());
     if (settings.users() != null) {
       if (!Files.isReadable(settings.users())) {
@@ -136,6 +159,11 @@ public final class PcpServer implements AutoCloseable {
       }
     }
     List<ServerCustomizer<Server>> customizers = new ArrayList<>();
+    ServerConnector[] pmproxyConnector = {null};
+    if (pmproxy != null) {
+      customizers.add(server -> pmproxyConnector[0] =
+          addPmproxyConnector(server, settings.pmproxyPort()));
+    }
     customizers.add(PcpServer::refuseTricklingBodies);
     String host = listeningHost(settings);
     if (host != null) {
@@ -170,9 +198,12 @@ public final class PcpServer implements AutoCloseable {
       http.start();
     } catch (RuntimeException e) {
       meta.shutdown();
+      if (pmproxy != null) {
+        pmproxy.close();
+      }
       throw e;
     }
-    return new PcpServer(http, meta, pinned, requests, core);
+    return new PcpServer(http, meta, pinned, requests, core, pmproxy, pmproxyConnector[0]);
   }
 
   /**
@@ -192,6 +223,29 @@ public final class PcpServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * pmproxy's API listens on a port of its own in the same server, with the same protocol
+   * (HTTP or HTTPS), users, and bounds on clients as Avatica's.
+   */
+  private static ServerConnector addPmproxyConnector(Server server, int port) {
+    ServerConnector avatica = (ServerConnector) server.getConnectors()[0];
+    List<ConnectionFactory> factories = new ArrayList<>();
+    SslConnectionFactory tls = avatica.getConnectionFactory(SslConnectionFactory.class);
+    if (tls != null) {
+      factories.add(new SslConnectionFactory(tls.getSslContextFactory(),
+          tls.getNextProtocol()));
+    }
+    factories.add(new HttpConnectionFactory(
+        avatica.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()));
+    ServerConnector connector = new ServerConnector(server,
+        factories.toArray(new ConnectionFactory[0]));
+    connector.setName(ServingHandler.PMPROXY_CONNECTOR);
+    connector.setPort(port);
+    connector.setIdleTimeout(avatica.getIdleTimeout());
+    server.addConnector(connector);
+    return connector;
   }
 
   /**
@@ -275,6 +329,11 @@ public final class PcpServer implements AutoCloseable {
     return http.getPort();
   }
 
+  /** The port pmproxy's API listens on, or -1 when it is not served. */
+  public int pmproxyPort() {
+    return pmproxyConnector == null ? -1 : pmproxyConnector.getLocalPort();
+  }
+
   /** The archives served (before any log request's). */
   public String archives() {
     return served.getProperty(ConnectProperties.ARCHIVES.key);
@@ -309,6 +368,9 @@ public final class PcpServer implements AutoCloseable {
       closed = true;
       http.stop();
       meta.shutdown();
+      if (pmproxy != null) {
+        pmproxy.close();
+      }
     }
   }
 

@@ -41,6 +41,12 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
           + " pgjdbc: host=HOST port=N dbname=pcp), with the same users, TLS and limits.")
   Integer pgPort;
 
+  @Option(names = "--pmproxy-port", paramLabel = "N",
+      description = "Also serve pmproxy's REST API (its /series/* endpoints, which"
+          + " grafana-pcp's Valkey data source calls) on this port (pmproxy's own is 44322),"
+          + " straight from the archives, with the same users, TLS and limits.")
+  Integer pmproxyPort;
+
   @Option(names = "--users", paramLabel = "FILE",
       description = "Users, one a line as 'name: password[,role...]'; turns on authentication"
           + " and listening on all interfaces. The role log_requests may request logging.")
@@ -146,7 +152,7 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
         : String.join(",", PcpDriver.archivePaths(archives).stream().map(Path::toString)
             .toList()) + "," + logDirectory;
     try (PcpServer server = PcpServer.start(new PcpServer.Settings(served, port, users,
-        digest, tls, limits, logs, bind));
+        digest, tls, limits, logs, bind, pmproxyPort));
         PgServer pg = pgPort == null ? null : startPg(server, tls, limits);
         Advertiser advertiser = advertise ? advertise(server) : null) {
       // on SIGTERM/Ctrl-C too: the pmloggers started for log requests must end with the
@@ -177,7 +183,8 @@ public final class ServeCommand implements Callable<Integer>, Subcommand {
       System.err.println("pmsql serve: listening on port " + server.port()
           + (users == null ? " (127.0.0.1 only)" : "") + (keystore != null ? " with TLS" : "")
           + (advertiser == null ? "" : ", advertised in DNS-SD on " + advertiser.address())
-          + (pg == null ? "" : "; PostgreSQL protocol on port " + pg.port()));
+          + (pg == null ? "" : "; PostgreSQL protocol on port " + pg.port())
+          + (pmproxyPort == null ? "" : "; pmproxy's API on port " + server.pmproxyPort()));
       server.join();
       return 0;
     } catch (Exception e) {

@@ -14,6 +14,7 @@ import org.apache.calcite.avatica.server.AvaticaJsonHandler;
 import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.pmsql.pmproxy.PmproxyApi;
 import org.pmsql.serving.Caller;
 import org.pmsql.serving.LogRequests;
 import org.pmsql.serving.PerClient;
@@ -21,7 +22,8 @@ import org.pmsql.serving.PerClient;
 /**
  * Serves both of Avatica's wire formats on one port, choosing per request (a JSON request is
  * an object, or comes in the {@code request} header; anything else is protobuf), makes the
- * request's {@link Caller} known to the Meta for the length of the call, and answers HTTP 503
+ * request's {@link Caller} known to the Meta for the length of the call, hands the requests of
+ * pmproxy's port to {@link PmproxyApi}, and answers HTTP 503
  * to a user with {@link PerClient#MAX_REQUESTS} requests in flight already.
  */
 final class ServingHandler extends AbstractHandler implements AvaticaHandler {
@@ -29,13 +31,19 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
   static final int MAX_REQUEST_BYTES = 16 << 20;
   private static final ThreadLocal<Caller> CALLER = new ThreadLocal<>();
 
+  /** The name of the connector whose requests are pmproxy's API's. */
+  static final String PMPROXY_CONNECTOR = "pmproxy";
+
   private final AvaticaProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
+  private final PmproxyApi pmproxy;
   private final PerClient requestsPerUser = new PerClient(PerClient.MAX_REQUESTS);
 
-  ServingHandler(Service service) {
+  /** {@code pmproxy} null: no pmproxy API served. */
+  ServingHandler(Service service, PmproxyApi pmproxy) {
     this.protobuf = new AvaticaProtobufHandler(service);
     this.json = new AvaticaJsonHandler(service);
+    this.pmproxy = pmproxy;
   }
 
   /** Who sent the request this thread serves. */
@@ -62,7 +70,13 @@ final class ServingHandler extends AbstractHandler implements AvaticaHandler {
       return;
     }
     try {
-      serve(caller, target, baseRequest, request, response);
+      if (pmproxy != null && PMPROXY_CONNECTOR.equals(
+          baseRequest.getHttpChannel().getConnector().getName())) {
+        baseRequest.setHandled(true);
+        pmproxy.serve(caller, request, response);
+      } else {
+        serve(caller, target, baseRequest, request, response);
+      }
     } finally {
       requestsPerUser.leave(caller.user());
     }
