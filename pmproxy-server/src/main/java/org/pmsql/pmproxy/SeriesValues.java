@@ -35,15 +35,15 @@ final class SeriesValues {
     this.timeoutSeconds = timeoutSeconds;
   }
 
-  /** One time's values of a series: the rows logged together. */
-  private record Row(int inst, String value) {}
+  /** One time's values of a series: the rows logged together, each with its instance's id. */
+  private record Row(String instance, String value) {}
 
   private record Group(long nanos, List<Row> rows) {}
 
   /** Writes the series' values in the window; {@code valuesRequest} as {@link Sampler}. */
   void write(JsonGenerator out, Series series, TimeWindow window, SeriesCatalog.Host host,
       boolean valuesRequest) throws SQLException, IOException {
-    Map<Integer, String> ids = instanceIds(series);
+    Map<String, String> ids = instanceIds(series);
     if (window.newestFirst()) {
       writeNewest(out, series, ids, window.samples(), host);
       return;
@@ -51,7 +51,7 @@ final class SeriesValues {
     Sampler sampler = new Sampler(window, valuesRequest);
     int[] emitted = {0};
     Group[] pending = {null};
-    scan(series, window.startNanos(), window.finishNanos(), group -> {
+    scan(series, ids, window.startNanos(), window.finishNanos(), group -> {
       Group before = pending[0];
       pending[0] = group;
       if (before != null && sampler.keeps(before.nanos(), group.nanos())) {
@@ -66,7 +66,7 @@ final class SeriesValues {
   }
 
   /** The newest {@code samples} times, newest first, looking back further until found. */
-  private void writeNewest(JsonGenerator out, Series series, Map<Integer, String> ids,
+  private void writeNewest(JsonGenerator out, Series series, Map<String, String> ids,
       int samples,
       SeriesCatalog.Host host) throws SQLException, IOException {
     if (samples == 0 || host == null) {
@@ -77,7 +77,7 @@ final class SeriesValues {
     for (long back = FIRST_LOOK_BACK_NANOS; ; back *= 2) {
       long from = Math.max(host.firstNanos(), end - back);
       newest.clear();
-      scan(series, from, end, group -> {
+      scan(series, ids, from, end, group -> {
         if (newest.size() == samples) {
           newest.removeFirst();
         }
@@ -99,9 +99,10 @@ final class SeriesValues {
     boolean take(Group group) throws IOException;
   }
 
-  private void scan(Series series, long fromNanos, long toNanos, GroupSink sink)
+  private void scan(Series series, Map<String, String> ids, long fromNanos, long toNanos,
+      GroupSink sink)
       throws SQLException, IOException {
-    String sql = "SELECT ts_ns, inst, val, val_exact, val_text FROM "
+    String sql = "SELECT ts_ns, instance, val, val_exact, val_text FROM "
         + SeriesCatalog.quote(series.host()) + ".metrics WHERE metric = ?"
         + (fromNanos != TimeWindow.UNBOUNDED_START ? " AND ts_ns >= ?" : "")
         + (toNanos != TimeWindow.UNBOUNDED_FINISH ? " AND ts_ns <= ?" : "");
@@ -128,8 +129,9 @@ final class SeriesValues {
           if (group == null) {
             group = new Group(nanos, new ArrayList<>(Math.max(1, series.instances().size())));
           }
-          int inst = rs.getInt(2);
-          group.rows().add(new Row(rs.wasNull() ? -1 : inst, value(series.type(), rs)));
+          String name = rs.getString(2);
+          group.rows().add(new Row(name == null ? null : ids.get(name),
+              value(series.type(), rs)));
         }
         if (group != null) {
           sink.take(group);
@@ -173,15 +175,14 @@ final class SeriesValues {
     return out.toString();
   }
 
-  private static void emit(JsonGenerator out, Series series, Map<Integer, String> ids,
+  private static void emit(JsonGenerator out, Series series, Map<String, String> ids,
       Group group) throws IOException {
     String stamp = (group.nanos() / 1_000_000L) + "." + (group.nanos() % 1_000_000L / 1000L);
     for (Row row : group.rows()) {
       out.writeStartObject();
       out.writeStringField("series", series.id());
-      String instance = row.inst() < 0 ? null : ids.get(row.inst());
-      if (instance != null) {
-        out.writeStringField("instance", instance);
+      if (row.instance() != null) {
+        out.writeStringField("instance", row.instance());
       }
       out.writeFieldName("timestamp");
       out.writeNumber(stamp);
@@ -190,10 +191,11 @@ final class SeriesValues {
     }
   }
 
-  private static Map<Integer, String> instanceIds(Series series) {
-    Map<Integer, String> ids = new HashMap<>();
+  /** Instance ids by instance name: a renamed instance is another instance to pmseries. */
+  private static Map<String, String> instanceIds(Series series) {
+    Map<String, String> ids = new HashMap<>();
     for (Series.Instance i : series.instances()) {
-      ids.putIfAbsent(i.inst(), i.id());
+      ids.putIfAbsent(i.name(), i.id());
     }
     return ids;
   }

@@ -35,7 +35,8 @@ public final class Sampler {
     if (next - goal <= 0) {
       return false;
     }
-    if ((next - goal) / 1_000_000_000L > 2 * (interval / 1_000_000_000L)) {
+    // pmproxy measures the gap against whole seconds of interval
+    if (next - goal > 2 * (interval / 1_000_000_000L) * 1_000_000_000L) {
       goal = next;
     }
     goal += interval;

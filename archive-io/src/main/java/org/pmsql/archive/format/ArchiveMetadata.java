@@ -83,13 +83,12 @@ public final class ArchiveMetadata {
   }
 
   /**
-   * The label records in force when the metric was first logged (all of them when no record
-   * with a time followed its descriptor).
+   * When the metric was first logged, as far as the metadata tells: the time of the first
+   * instance domain or label record after its descriptor; {@link Long#MAX_VALUE} when none
+   * followed it.
    */
-  public List<LabelRecord> labelsWhenFirstLogged(int pmid) {
-    Long first = firstLoggedNanos.get(pmid);
-    return first == null ? labels
-        : labels.stream().filter(r -> r.stampNanos() <= first).toList();
+  public long firstLoggedNanos(int pmid) {
+    return firstLoggedNanos.getOrDefault(pmid, Long.MAX_VALUE);
   }
 
   /**

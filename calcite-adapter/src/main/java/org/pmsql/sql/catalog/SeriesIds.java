@@ -28,9 +28,11 @@ import org.pmsql.archive.format.PmTypes;
  * id from pmsql equals pmproxy's for the same data: SHA-1 over a JSON text of the identifying
  * fields. A source is its context labels; a series is a metric name with its merged labels
  * (context, domain, instance domain, cluster, item), semantics, type and units; an instance is
- * its name with its merged labels (context, domain, instance domain, instance). Labels PCP
- * flags optional do not identify anything and are left out of the hashes, not of the labels
- * shown. An archive without context labels identifies by its host name, as libpcp_web does.
+ * its name with its merged labels (context, domain, instance domain: a load hashes an instance
+ * before it reads the instance's own labels, and keeps that hash). Labels PCP flags optional
+ * do not identify anything and are left out, of the hashes and of the labels shown, as
+ * pmproxy shows them. An archive without context labels identifies by its host name, as
+ * libpcp_web does.
  * Labels are those in force when a load first meets the metric (the context's: when the
  * archive starts), which is what makes the ids of the same data equal.
  *
@@ -41,7 +43,7 @@ public final class SeriesIds {
   private static final int[] METRIC_LEVELS = {LabelRecord.CONTEXT, LabelRecord.DOMAIN,
       LabelRecord.INDOM, LabelRecord.CLUSTER, LabelRecord.ITEM};
   private static final int[] INSTANCE_LEVELS = {LabelRecord.CONTEXT, LabelRecord.DOMAIN,
-      LabelRecord.INDOM, LabelRecord.INSTANCES};
+      LabelRecord.INDOM};
 
   /**
    * pmlogger's prologue: values logged when the archive starts, whose descriptors it writes
@@ -102,17 +104,17 @@ public final class SeriesIds {
             merge(List.of(context), false)});
         continue;
       }
+      Map<Integer, List<Instance>> instancesOfDomain = new HashMap<>();
       for (MetricDesc desc : metadata.descs()) {
-        Map<Long, LabelRecord> known = newestOfEach(PROLOGUE.contains(desc.name())
-            ? labelsAt(metadata, archive.startNanos())
-            : metadata.labelsWhenFirstLogged(desc.pmid()));
+        long firstLogged = PROLOGUE.contains(desc.name()) ? archive.startNanos()
+            : metadata.firstLoggedNanos(desc.pmid());
+        Map<Long, LabelRecord> known = newestOfEach(labelsAt(metadata, firstLogged));
         List<List<LabelRecord.Entry>> levels = new ArrayList<>();
         for (int level : METRIC_LEVELS) {
           levels.add(level == LabelRecord.CONTEXT ? context
               : entries(known.get(key(level, ident(level, desc))), -1));
         }
         String identifying = merge(levels, true);
-        String labels = merge(levels, false);
         for (String name : desc.names()) {
           String series = sha1("{\"series\":\"metric\",\"name\":\"" + name + "\",\"labels\":"
               + identifying + ",\"semantics\":\"" + PmTypes.semanticsName(desc.semantics())
@@ -123,10 +125,16 @@ public final class SeriesIds {
               rows.add(new Object[] {series, source, name, PmTypes.pmidString(desc.pmid()),
                   desc.singular() ? "none" : PmTypes.indomString(desc.indom()),
                   PmTypes.semanticsName(desc.semantics()), PmTypes.typeName(desc.type()),
-                  desc.units().toString(), labels});
+                  desc.units().toString(), identifying});
             }
           } else if (!desc.singular()) {
-            addInstances(rows, seen, series, source, name, metadata, desc, context, known);
+            for (Instance i : instancesOfDomain.computeIfAbsent(desc.indom(),
+                indom -> instances(metadata, desc, context))) {
+              if (seen.add(series + i.id())) {
+                rows.add(new Object[] {series, source, name, i.id(), i.number(), i.name(),
+                    i.labels()});
+              }
+            }
           }
         }
       }
@@ -134,36 +142,50 @@ public final class SeriesIds {
     return rows;
   }
 
-  private static void addInstances(List<Object[]> rows, Set<String> seen, String series,
-      String source, String metric, ArchiveMetadata metadata, MetricDesc desc,
-      List<LabelRecord.Entry> context, Map<Long, LabelRecord> known) {
+  /** An instance as pmseries identifies it. */
+  private record Instance(String id, int number, String name, String labels) {}
+
+  /**
+   * The instances of the metric's instance domain. pmseries makes an instance when it first
+   * has a value, of any metric of the domain, and hashes it with the labels in force then
+   * (those of its context, domain and instance domain: its own labels come later and are
+   * never hashed); a renamed instance is another instance (its name is in its identity), and
+   * a name given to another number later is the same instance, now of that number.
+   */
+  private static List<Instance> instances(ArchiveMetadata metadata, MetricDesc desc,
+      List<LabelRecord.Entry> context) {
     InstanceDomain domain = metadata.indom(desc.indom());
     if (domain == null) {
-      return;
+      return List.of();
     }
-    Map<Integer, String> names = new LinkedHashMap<>();
+    Map<String, Integer> numbers = new LinkedHashMap<>();
+    Map<String, Long> firstSeen = new HashMap<>();
+    Set<String> pairs = new HashSet<>();
     for (InstanceDomain.Snapshot snapshot : domain.snapshots()) {
       for (int i = 0; i < snapshot.ids().length; i++) {
-        names.putIfAbsent(snapshot.ids()[i], snapshot.names()[i]);
+        if (pairs.add(snapshot.ids()[i] + " " + snapshot.names()[i])) {
+          numbers.put(snapshot.names()[i], snapshot.ids()[i]);
+        }
+        firstSeen.putIfAbsent(snapshot.names()[i], snapshot.stampNanos());
       }
     }
-    LabelRecord instanceLabels = known.get(key(LabelRecord.INSTANCES, desc.indom()));
-    for (Map.Entry<Integer, String> instance : names.entrySet()) {
-      List<List<LabelRecord.Entry>> levels = new ArrayList<>();
-      for (int level : INSTANCE_LEVELS) {
-        levels.add(switch (level) {
-          case LabelRecord.CONTEXT -> context;
-          case LabelRecord.INSTANCES -> entries(instanceLabels, instance.getKey());
-          default -> entries(known.get(key(level, ident(level, desc))), -1);
-        });
-      }
-      String id = sha1("{\"series\":\"instance\",\"name\":\"" + instance.getValue()
-          + "\",\"labels\":" + merge(levels, true) + "}");
-      if (seen.add(series + id)) {
-        rows.add(new Object[] {series, source, metric, id, instance.getKey(),
-            instance.getValue(), merge(levels, false)});
-      }
+    Map<Long, String> labelsByTime = new HashMap<>();
+    List<Instance> instances = new ArrayList<>();
+    for (Map.Entry<String, Integer> instance : numbers.entrySet()) {
+      String labels = labelsByTime.computeIfAbsent(firstSeen.get(instance.getKey()), t -> {
+        Map<Long, LabelRecord> known = newestOfEach(labelsAt(metadata, t));
+        List<List<LabelRecord.Entry>> levels = new ArrayList<>();
+        for (int level : INSTANCE_LEVELS) {
+          levels.add(level == LabelRecord.CONTEXT ? context
+              : entries(known.get(key(level, ident(level, desc))), -1));
+        }
+        return merge(levels, true);
+      });
+      instances.add(new Instance(sha1("{\"series\":\"instance\",\"name\":\""
+          + instance.getKey() + "\",\"labels\":" + labels + "}"), instance.getValue(),
+          instance.getKey(), labels));
     }
+    return instances;
   }
 
   /**

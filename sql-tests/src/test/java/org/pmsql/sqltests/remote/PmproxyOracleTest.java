@@ -1,0 +1,385 @@
+package org.pmsql.sqltests.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmsql.server.PcpServer;
+import org.pmsql.serving.Limits;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmlogger;
+
+/**
+ * pmsql's pmproxy API against the real thing: Debian's redis-server and PCP's own pmproxy with
+ * its series API, loaded by {@code pmseries --load} with corpus archives (no labels; labels
+ * logged after the start; several agents' labels) and an archive a pmlogger writes during the
+ * test. Every series pmproxy holds has the same id from pmsql, with the same descriptor,
+ * instances (pmproxy's are among pmsql's), labels and values (raw, sampled at an interval, the newest few); queries with
+ * qualifiers and globs name the same series; names and label values agree; bad requests are
+ * 400s with pmproxy's JSON error shape.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PmproxyOracleTest {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+  private static final List<String> CORPUS_ARCHIVES = List.of("20180102", "sample-labels",
+      "pcp-zeroconf");
+
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) static Path dir;
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Process> processes = new ArrayList<>();
+  /** Each archive served, by its host name. */
+  private final Map<String, Path> hosts = new LinkedHashMap<>();
+  private PcpServer pmsql;
+  private String theirs;
+  private String ours;
+
+  @BeforeAll
+  void start() throws Exception {
+    int redisPort = freePort();
+    int pmproxyPort = freePort();
+    processes.add(new ProcessBuilder(PcpTools.tool("redis-server").toString(), "--port",
+        Integer.toString(redisPort), "--save", "", "--appendonly", "no", "--bind",
+        "127.0.0.1").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
+        .start());
+    Path config = dir.resolve("pmproxy.conf");
+    Files.writeString(config, String.join("\n", "[pmproxy]", "pcp.enabled = true",
+        "http.enabled = true", "redis.enabled = true", "secure.enabled = false", "[redis]",
+        "enabled = true", "servers = localhost:" + redisPort, "[keys]", "enabled = true",
+        "servers = localhost:" + redisPort, "[discover]", "enabled = false", "[pmseries]",
+        "enabled = true", "servers = localhost:" + redisPort, ""));
+    processes.add(new ProcessBuilder(PcpTools.tool("pmproxy").toString(), "-f", "-A", "-U",
+        System.getProperty("user.name"), "-c", config.toString(), "-p",
+        Integer.toString(pmproxyPort), "-s", dir.resolve("pmproxy.socket").toString(), "-l",
+        dir.resolve("pmproxy.log").toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("pmproxy.out").toFile()).start());
+    theirs = "http://127.0.0.1:" + pmproxyPort;
+    awaitPing(theirs, dir.resolve("pmproxy.log"));
+
+    List<Path> archives = new ArrayList<>();
+    for (String name : CORPUS_ARCHIVES) {
+      archives.add(PcpTools.corpus().resolve(name));
+    }
+    Path logged = Files.createDirectories(dir.resolve("logged"));
+    archives.add(Pmlogger.record(logged, "now", 3, 6));
+    for (Path archive : archives) {
+      PcpTools.Result load = PcpTools.run(120, PcpTools.tool("pmseries").toString(), "-p",
+          Integer.toString(redisPort), "--load", archive.toString());
+      assertEquals(0, load.exitCode(), "pmseries --load " + archive + ": " + load.output());
+      String host = PcpTools.run(30, PcpTools.tool("pmdumplog").toString(), "-l",
+          archive.toString()).output().lines().filter(l -> l.startsWith("Performance metrics"))
+          .findFirst().orElseThrow().replaceFirst(".* from host ", "").strip();
+      hosts.put(host, archive);
+    }
+    pmsql = PcpServer.start(new PcpServer.Settings(String.join(",",
+        archives.stream().map(Path::toString).toList()), 0, null, false, null, Limits.DEFAULT,
+        null, null, 0));
+    ours = "http://127.0.0.1:" + pmsql.pmproxyPort();
+  }
+
+  @AfterAll
+  void stop() {
+    if (pmsql != null) {
+      pmsql.close();
+    }
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void everySeriesPmproxyHoldsHasTheSameIdDescriptorInstancesAndLabels() throws Exception {
+    int compared = 0;
+    for (String host : hosts.keySet()) {
+      for (JsonNode metric : get(ours, "/series/metrics", "match", "*")) {
+        String name = metric.asText();
+        String expr = name + "{hostname==\"" + host + "\"}";
+        JsonNode theirIds = get(theirs, "/series/query", "expr", expr);
+        if (theirIds.isEmpty()) {
+          continue; // pmproxy holds series with values only; pmsql has every metric's
+        }
+        JsonNode ourIds = get(ours, "/series/query", "expr", expr);
+        assertEquals(theirIds, ourIds, "series ids of " + expr);
+        String ids = join(ourIds);
+        assertEquals(get(theirs, "/series/descs", "series", ids),
+            get(ours, "/series/descs", "series", ids), "descriptor of " + expr);
+        // pmproxy lists the instances it loaded values of, pmsql every one the archive's
+        // instance domain names for the metric; pmproxy keeps one number per instance id,
+        // and its ids are of a name and labels only, so "lo" of one instance domain gets
+        // the number "lo" has in another: the numbers are compared with pmdumplog's instead
+        // (instanceNumbersAreTheArchives)
+        List<String> ourInstances = withoutNumbers(get(ours, "/series/instances", "series", ids));
+        List<String> theirInstances = withoutNumbers(get(theirs, "/series/instances", "series",
+            ids));
+        assertTrue(ourInstances.containsAll(theirInstances), "instances of " + expr
+            + ": pmproxy's " + theirInstances + ", pmsql's " + ourInstances);
+        List<String> instanceIds = new ArrayList<>();
+        get(theirs, "/series/instances", "series", ids)
+            .forEach(i -> instanceIds.add(i.get("instance").asText()));
+        if (!instanceIds.isEmpty()) {
+          String instances = String.join(",", instanceIds);
+          assertEquals(bySeries(get(theirs, "/series/labels", "series", instances)),
+              bySeries(get(ours, "/series/labels", "series", instances)),
+              "instance labels of " + expr);
+        } else if (ourInstances.isEmpty()) {
+          assertEquals(bySeries(get(theirs, "/series/labels", "series", ids)),
+              bySeries(get(ours, "/series/labels", "series", ids)), "labels of " + expr);
+        }
+        compared++;
+      }
+    }
+    assertTrue(compared > 500, "only " + compared + " series compared");
+  }
+
+  @Test
+  void instanceNumbersAreTheArchives() throws Exception {
+    Path bozo = hosts.get("bozo");
+    for (String metric : List.of("network.interface.inet_addr", "kernel.all.load",
+        "pmcd.agent.status")) {
+      JsonNode ids = get(ours, "/series/query", "expr", metric + "{hostname==\"bozo\"}");
+      String indom = get(ours, "/series/descs", "series", ids.get(0).asText()).get(0)
+          .get("indom").asText();
+      String dump = PcpTools.run(60, PcpTools.tool("pmdumplog").toString(), "-i",
+          bozo.toString()).output();
+      String section = dump.substring(dump.indexOf("InDom: " + indom + "\n"));
+      int next = section.indexOf("\nInDom: ", 1);
+      section = next < 0 ? section : section.substring(0, next);
+      JsonNode instances = get(ours, "/series/instances", "series", ids.get(0).asText());
+      assertTrue(instances.size() > 0, metric);
+      for (JsonNode i : instances) {
+        String line = i.get("id").asInt() + " or \"" + i.get("name").asText() + "\"";
+        assertTrue(section.contains(" " + line + "\n"), metric + ": " + line
+            + " is not in pmdumplog's instance domain " + indom);
+      }
+    }
+  }
+
+  @Test
+  void valuesAgreeRawSampledAndNewest() throws Exception {
+    int compared = 0;
+    for (String host : hosts.keySet()) {
+      JsonNode names = get(ours, "/series/metrics", "match", "*");
+      for (int i = 0; i < names.size(); i += Math.max(1, names.size() / 40)) {
+        JsonNode ids = get(theirs, "/series/query", "expr",
+            names.get(i).asText() + "{hostname==\"" + host + "\"}");
+        if (ids.isEmpty()) {
+          continue;
+        }
+        String id = ids.get(0).asText();
+        JsonNode all = get(theirs, "/series/values", "series", id, "start", "0");
+        sameValues(all, get(ours, "/series/values", "series", id, "start", "0"),
+            "values of " + names.get(i) + " on " + host);
+        String first = all.get(0).get("timestamp").decimalValue().movePointLeft(3).toPlainString();
+        for (String interval : List.of("10", "1min", "300")) {
+          sameValues(get(theirs, "/series/values", "series", id, "start", first, "interval",
+              interval), get(ours, "/series/values", "series", id, "start", first, "interval",
+              interval), "values of " + names.get(i) + " every " + interval);
+        }
+        sameValues(get(theirs, "/series/values", "series", id, "samples", "3"),
+            get(ours, "/series/values", "series", id, "samples", "3"),
+            "newest 3 values of " + names.get(i));
+        compared++;
+      }
+    }
+    assertTrue(compared >= 40, "only " + compared + " series' values compared");
+  }
+
+  @Test
+  void queriesNameTheSameSeries() throws Exception {
+    for (String expr : List.of("kernel.all.load", "kernel.all.l*", "kernel.all.load{hostname=="
+        + "\"bozo\"}", "kernel.all.load{hostname==\"bozo\" || hostname==\"shack\"}",
+        "disk.dev.read{instance.name==\"sda\"}", "sample.*{role==\"testing\"}",
+        "kernel.all.cpu.*{hostname=~\"sh.*\", agent==\"linux\"}",
+        "kernel.all.load{metric.name~~\"*.all.load\"}",
+        "kernel.all.load{instance.name==\"1 minute\"}[samples:1]",
+        "kernel.all.load{hostname==\"bozo\"}[start:1514812211,finish:1514813891.6,"
+            + "interval:300]")) {
+      JsonNode expected = get(theirs, "/series/query", "expr", expr);
+      JsonNode actual = get(ours, "/series/query", "expr", expr);
+      if (expr.contains("[")) {
+        sameValues(expected, actual, expr);
+      } else {
+        assertEquals(sorted(expected), sorted(actual), expr);
+      }
+      assertTrue(!expected.isEmpty(), "pmproxy names no series for " + expr);
+    }
+  }
+
+  @Test
+  void namesAndLabelValuesAgree() throws Exception {
+    for (String[] request : List.of(new String[] {"/series/metrics", "match", "kernel.all.*"},
+        new String[] {"/series/instances", "match", "sd*"},
+        new String[] {"/series/labels", "match", "*"},
+        new String[] {"/series/sources", "match", "*"})) {
+      assertEquals(sorted(get(theirs, request)), sorted(get(ours, request)),
+          String.join(" ", request));
+    }
+    JsonNode expected = get(theirs, "/series/labels", "names", "hostname,agent,role");
+    JsonNode actual = get(ours, "/series/labels", "names", "hostname,agent,role");
+    for (String name : List.of("hostname", "agent", "role")) {
+      assertEquals(sorted(expected.get(name)), sorted(actual.get(name)), "values of " + name);
+    }
+  }
+
+  @Test
+  void badRequestsAreJsonErrors() throws Exception {
+    for (String[] request : List.of(new String[] {"/series/query", "expr", "kernel.all.load{"},
+        new String[] {"/series/values", "series", "xyz"},
+        new String[] {"/series/values", "series", "d6a28fcd20e6fe1dd56f7ab3f20a2a974ebea480",
+            "samples", "many"},
+        new String[] {"/series/values", "series", "d6a28fcd20e6fe1dd56f7ab3f20a2a974ebea480",
+            "start", "yesterday-ish"})) {
+      for (String server : List.of(theirs, ours)) {
+        HttpResponse<String> r = send(server, request);
+        assertEquals(400, r.statusCode(), server + String.join(" ", request) + ": " + r.body());
+        if (server.equals(ours)) {
+          JsonNode error = JSON.readTree(r.body());
+          assertEquals(false, error.get("success").asBoolean(), r.body());
+          assertTrue(error.get("message").asText().length() > 10, r.body());
+        }
+      }
+    }
+  }
+
+  private JsonNode get(String server, String... pathAndParameters) throws Exception {
+    HttpResponse<String> r = send(server, pathAndParameters);
+    assertEquals(200, r.statusCode(), server + String.join(" ", pathAndParameters) + ": "
+        + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private HttpResponse<String> send(String server, String... pathAndParameters)
+      throws IOException, InterruptedException {
+    StringBuilder uri = new StringBuilder(server).append(pathAndParameters[0]);
+    for (int i = 1; i + 1 < pathAndParameters.length; i += 2) {
+      uri.append(i == 1 ? '?' : '&').append(pathAndParameters[i]).append('=')
+          .append(URLEncoder.encode(pathAndParameters[i + 1], StandardCharsets.UTF_8));
+    }
+    return http.send(HttpRequest.newBuilder(URI.create(uri.toString()))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String join(JsonNode ids) {
+    List<String> parts = new ArrayList<>();
+    ids.forEach(id -> parts.add(id.asText()));
+    return String.join(",", parts);
+  }
+
+  /**
+   * The same times in the same order, and each of pmsql's values among pmproxy's: pmproxy
+   * also repeats, at each time, the last value of an instance the archive had no value for
+   * then (pmdumplog shows none), which pmsql does not make up.
+   */
+  private static void sameValues(JsonNode expected, JsonNode actual, String what) {
+    List<String> times = new ArrayList<>();
+    expected.forEach(v -> {
+      String t = v.get("timestamp").toString();
+      if (times.isEmpty() || !times.get(times.size() - 1).equals(t)) {
+        times.add(t);
+      }
+    });
+    List<String> ourTimes = new ArrayList<>();
+    actual.forEach(v -> {
+      String t = v.get("timestamp").toString();
+      if (ourTimes.isEmpty() || !ourTimes.get(ourTimes.size() - 1).equals(t)) {
+        ourTimes.add(t);
+      }
+    });
+    assertEquals(times, ourTimes, what + ": times");
+    List<String> theirValues = sortedWithinTimes(expected);
+    for (String value : sortedWithinTimes(actual)) {
+      assertTrue(theirValues.contains(value), what + ": pmsql's " + value + " is not pmproxy's");
+    }
+  }
+
+  /** Each series' labels (objects: their order is no part of them). */
+  private static Map<String, JsonNode> bySeries(JsonNode labels) {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    labels.forEach(l -> out.put(l.get("series").asText(), l.get("labels")));
+    return out;
+  }
+
+  private static List<String> withoutNumbers(JsonNode instances) {
+    List<String> items = new ArrayList<>();
+    instances.forEach(i -> items.add(i.get("series").asText() + " " + i.get("instance").asText()
+        + " " + i.get("name").asText()));
+    items.sort(Comparator.naturalOrder());
+    return items;
+  }
+
+  /** An array whose order neither server defines, in one order. */
+  private static List<String> sorted(JsonNode array) {
+    List<String> items = new ArrayList<>();
+    array.forEach(item -> items.add(item.toString()));
+    items.sort(Comparator.naturalOrder());
+    return items;
+  }
+
+  /** Values in the servers' order of times, the instances of one time in one order. */
+  private static List<String> sortedWithinTimes(JsonNode values) {
+    List<JsonNode> rows = new ArrayList<>();
+    values.forEach(rows::add);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); ) {
+      int j = i;
+      List<String> group = new ArrayList<>();
+      while (j < rows.size() && rows.get(j).get("series").equals(rows.get(i).get("series"))
+          && rows.get(j).get("timestamp").equals(rows.get(i).get("timestamp"))) {
+        group.add(rows.get(j++).toString());
+      }
+      group.sort(Comparator.naturalOrder());
+      out.addAll(group);
+      i = j;
+    }
+    return out;
+  }
+
+  private void awaitPing(String server, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (send(server, "/series/ping").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    fail("pmproxy did not answer /series/ping in 30 s: "
+        + (Files.exists(log) ? Files.readString(log) : "no log"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
