@@ -79,7 +79,15 @@ public final class PmproxyApi implements AutoCloseable {
       throws IOException {
     String path = request.getPathInfo() != null ? request.getPathInfo()
         : request.getRequestURI();
-    String client = request.getParameter("client");
+    String client;
+    try {
+      client = request.getParameter("client");
+    } catch (RuntimeException e) {
+      // Jetty reads a POST body's parameters here, and refuses one over its size limit
+      fail(response, null, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "the request's parameters cannot be read: " + oneLine(e));
+      return;
+    }
     try {
       if (path.equals("/series/ping")) {
         respond(response, client, out -> {

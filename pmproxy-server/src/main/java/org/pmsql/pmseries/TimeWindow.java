@@ -27,8 +27,11 @@ import java.util.regex.Pattern;
  */
 public record TimeWindow(long startNanos, long finishNanos, long intervalNanos, int samples,
     boolean newestFirst) {
-  /** Most values one request may name with samples: a dashboard asks for a few thousand. */
-  public static final int MAX_SAMPLES = 1_000_000;
+  /**
+   * Most times one request may ask for with samples (the newest are held until sent): a
+   * dashboard asks for a few thousand.
+   */
+  public static final int MAX_SAMPLES = 100_000;
   public static final long UNBOUNDED_START = Long.MIN_VALUE;
   public static final long UNBOUNDED_FINISH = Long.MAX_VALUE;
 

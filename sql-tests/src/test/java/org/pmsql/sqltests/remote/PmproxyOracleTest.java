@@ -118,8 +118,9 @@ class PmproxyOracleTest {
   void everySeriesPmproxyHoldsHasTheSameIdDescriptorInstancesAndLabels() throws Exception {
     int compared = 0;
     for (String host : hosts.keySet()) {
-      for (JsonNode metric : get(ours, "/series/metrics", "match", "*")) {
-        String name = metric.asText();
+      JsonNode hostIds = get(ours, "/series/query", "expr", "{hostname==\"" + host + "\"}");
+      for (JsonNode metric : post(ours, "/series/metrics", "series", join(hostIds))) {
+        String name = metric.get("name").asText();
         String expr = name + "{hostname==\"" + host + "\"}";
         JsonNode theirIds = get(theirs, "/series/query", "expr", expr);
         if (theirIds.isEmpty()) {
@@ -185,10 +186,11 @@ class PmproxyOracleTest {
   void valuesAgreeRawSampledAndNewest() throws Exception {
     int compared = 0;
     for (String host : hosts.keySet()) {
-      JsonNode names = get(ours, "/series/metrics", "match", "*");
-      for (int i = 0; i < names.size(); i += Math.max(1, names.size() / 40)) {
+      JsonNode names = post(ours, "/series/metrics", "series", join(get(ours,
+          "/series/query", "expr", "{hostname==\"" + host + "\"}")));
+      for (int i = 0; i < names.size(); i += Math.max(1, names.size() / 15)) {
         JsonNode ids = get(theirs, "/series/query", "expr",
-            names.get(i).asText() + "{hostname==\"" + host + "\"}");
+            names.get(i).get("name").asText() + "{hostname==\"" + host + "\"}");
         if (ids.isEmpty()) {
           continue;
         }
@@ -208,7 +210,7 @@ class PmproxyOracleTest {
         compared++;
       }
     }
-    assertTrue(compared >= 40, "only " + compared + " series' values compared");
+    assertTrue(compared >= 30, "only " + compared + " series' values compared");
   }
 
   @Test
@@ -266,6 +268,56 @@ class PmproxyOracleTest {
         }
       }
     }
+  }
+
+  /** grafana-pcp posts its parameters once a URL would pass 8192 characters. */
+  @Test
+  void postedParametersAreReadAsPmproxyReadsThem() throws Exception {
+    JsonNode all = get(ours, "/series/query", "expr", "{hostname==\"shack\"}");
+    // a few hundred: pmproxy 6.0.3 itself dies answering /series/descs for 1,800 posted ids
+    List<String> some = new ArrayList<>();
+    for (int i = 0; i < 250 && i < all.size(); i++) {
+      some.add(all.get(i).asText());
+    }
+    JsonNode ids = JSON.valueToTree(some);
+    String body = "series=" + join(ids);
+    assertTrue(body.length() > 8192);
+    for (String server : List.of(theirs, ours)) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server
+          + "/series/descs")).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), server + ": " + r.body());
+      assertEquals(ids.size(), JSON.readTree(r.body()).size(), server);
+    }
+  }
+
+  /** A client sending too much is told so, in bounded time and memory; the server goes on. */
+  @Test
+  void oversizedRequestsAreRefused() throws Exception {
+    String huge = "series=" + "d6a28fcd20e6fe1dd56f7ab3f20a2a974ebea480,".repeat(30_000);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ours + "/series/descs"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, r.statusCode(), r.body());
+    assertTrue(r.body().contains("\"success\":false"), r.body());
+    HttpResponse<String> many = send(ours, "/series/values", "series",
+        "d6a28fcd20e6fe1dd56f7ab3f20a2a974ebea480", "samples", "2147483647");
+    assertEquals(400, many.statusCode(), many.body());
+    assertTrue(many.body().contains("sample count"), many.body());
+    assertEquals(200, send(ours, "/series/ping").statusCode());
+  }
+
+  private JsonNode post(String server, String path, String name, String value)
+      throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server + path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(name + "="
+            + URLEncoder.encode(value, StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), server + path + ": " + r.body());
+    return JSON.readTree(r.body());
   }
 
   private JsonNode get(String server, String... pathAndParameters) throws Exception {
