@@ -54,6 +54,7 @@ public final class PmproxyApi implements AutoCloseable {
   private final int timeoutSeconds;
   private final HikariDataSource pool;
   private final SeriesCatalog catalog = new SeriesCatalog();
+  private final ValueCache valueCache = new ValueCache();
 
   /**
    * {@code archives} gives the archives to read when a connection opens (the served ones and
@@ -150,7 +151,7 @@ public final class PmproxyApi implements AutoCloseable {
       return;
     }
     TimeWindow window = TimeWindow.of(selection.time(), System.currentTimeMillis() * 1_000_000L);
-    SeriesValues values = new SeriesValues(connection, timeoutSeconds);
+    SeriesValues values = new SeriesValues(connection, timeoutSeconds, valueCache);
     respond(response, client, out -> {
       out.writeStartArray();
       for (Series s : chosen) {
@@ -177,7 +178,7 @@ public final class PmproxyApi implements AutoCloseable {
         first(request, "samples", "count"), request.getParameter("align"),
         request.getParameter("offset"), first(request, "zone", "timezone"));
     TimeWindow window = TimeWindow.of(spec, System.currentTimeMillis() * 1_000_000L);
-    SeriesValues values = new SeriesValues(connection, timeoutSeconds);
+    SeriesValues values = new SeriesValues(connection, timeoutSeconds, valueCache);
     respond(response, client, out -> {
       out.writeStartArray();
       for (String id : ids) {
@@ -191,7 +192,7 @@ public final class PmproxyApi implements AutoCloseable {
   }
 
   private static void descs(HttpServletResponse response, String client, List<String> ids,
-      SeriesCatalog.Snapshot snapshot) throws IOException, SQLException {
+      SeriesCatalog.Snapshot snapshot) throws IOException, SQLException, QueryException {
     respond(response, client, out -> {
       out.writeStartArray();
       for (String id : ids) {
@@ -384,12 +385,12 @@ public final class PmproxyApi implements AutoCloseable {
 
   @FunctionalInterface
   private interface Body {
-    void write(JsonGenerator out) throws IOException, SQLException;
+    void write(JsonGenerator out) throws IOException, SQLException, QueryException;
   }
 
   /** Writes a 200 answer, wrapped as {"client":..., "result":...} when the client asked. */
   private static void respond(HttpServletResponse response, String client, Body body)
-      throws IOException, SQLException {
+      throws IOException, SQLException, QueryException {
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("application/json");
     try (JsonGenerator out = JSON.createGenerator(response.getOutputStream())) {

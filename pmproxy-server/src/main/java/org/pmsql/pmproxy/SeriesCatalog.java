@@ -150,8 +150,8 @@ final class SeriesCatalog {
     return labels;
   }
 
-  /** A host name as a SQL identifier. */
-  static String quote(String host) {
-    return '"' + host.replace("\"", "\"\"") + '"';
+  /** A host's or metric's name as a SQL identifier. */
+  static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }

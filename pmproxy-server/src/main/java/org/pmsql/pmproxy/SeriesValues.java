@@ -7,12 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.pmsql.pmseries.QueryException;
 import org.pmsql.pmseries.Sampler;
 import org.pmsql.pmseries.Series;
 import org.pmsql.pmseries.TimeWindow;
@@ -21,7 +19,8 @@ import org.pmsql.pmseries.TimeWindow;
  * A series' values in a window, read with SQL from its host's metrics table and written as
  * pmproxy writes them: {@code {"series","instance","timestamp","value"}} per value, the
  * timestamp in milliseconds with the microseconds past them as a fraction, the value as text
- * (integers exactly, floating point as C's %e, strings quoted within the text).
+ * (integers exactly, floating point as C's %e, strings quoted within the text). A series'
+ * window read once is kept ({@link ValueCache}) for the next request that falls within it.
  */
 final class SeriesValues {
   /** A newest-first request looks back this far first, then twice as far, and so on. */
@@ -29,115 +28,128 @@ final class SeriesValues {
 
   private final Connection connection;
   private final int timeoutSeconds;
+  private final ValueCache cache;
 
-  SeriesValues(Connection connection, int timeoutSeconds) {
+  SeriesValues(Connection connection, int timeoutSeconds, ValueCache cache) {
     this.connection = connection;
     this.timeoutSeconds = timeoutSeconds;
+    this.cache = cache;
   }
-
-  /** One time's values of a series: the rows logged together, each with its instance's id. */
-  private record Row(String instance, String value) {}
-
-  private record Group(long nanos, List<Row> rows) {}
 
   /** Writes the series' values in the window; {@code valuesRequest} as {@link Sampler}. */
   void write(JsonGenerator out, Series series, TimeWindow window, SeriesCatalog.Host host,
-      boolean valuesRequest) throws SQLException, IOException {
-    Map<String, String> ids = instanceIds(series);
+      boolean valuesRequest) throws SQLException, IOException, QueryException {
     if (window.newestFirst()) {
-      writeNewest(out, series, ids, window.samples(), host);
+      writeNewest(out, series, window.samples(), host);
       return;
     }
+    ValueColumn column = column(series, window.startNanos(), window.finishNanos(), host);
     Sampler sampler = new Sampler(window, valuesRequest);
-    int[] emitted = {0};
-    Group[] pending = {null};
-    scan(series, ids, window.startNanos(), window.finishNanos(), group -> {
-      Group before = pending[0];
-      pending[0] = group;
-      if (before != null && sampler.keeps(before.nanos(), group.nanos())) {
-        emit(out, series, ids, before);
-        return window.samples() == 0 || ++emitted[0] < window.samples();
+    int emitted = 0;
+    int end = column.firstAtOrAfter(window.finishNanos() == TimeWindow.UNBOUNDED_FINISH
+        ? Long.MAX_VALUE : window.finishNanos() + 1);
+    for (int at = column.firstAtOrAfter(window.startNanos()); at < end; ) {
+      int next = endOfTime(column, at, end);
+      if (next == end || sampler.keeps(column.nanos(at), column.nanos(next))) {
+        emit(out, series, column, at, next);
+        if (++emitted == window.samples()) {
+          return;
+        }
       }
-      return true;
-    });
-    if (pending[0] != null && (window.samples() == 0 || emitted[0] < window.samples())) {
-      emit(out, series, ids, pending[0]);
+      at = next;
     }
   }
 
   /** The newest {@code samples} times, newest first, looking back further until found. */
-  private void writeNewest(JsonGenerator out, Series series, Map<String, String> ids,
-      int samples,
-      SeriesCatalog.Host host) throws SQLException, IOException {
+  private void writeNewest(JsonGenerator out, Series series, int samples,
+      SeriesCatalog.Host host) throws SQLException, IOException, QueryException {
     if (samples == 0 || host == null) {
       return;
     }
     long end = host.lastNanos() + 1_000_000L;
-    ArrayDeque<Group> newest = new ArrayDeque<>();
     for (long back = FIRST_LOOK_BACK_NANOS; ; back *= 2) {
       long from = Math.max(host.firstNanos(), end - back);
-      newest.clear();
-      scan(series, ids, from, end, group -> {
-        if (newest.size() == samples) {
-          newest.removeFirst();
+      ValueColumn column = column(series, from, end, host);
+      int times = 0;
+      int at = column.size();
+      while (at > 0 && times < samples) {
+        at = startOfTime(column, at - 1);
+        times++;
+      }
+      if (times == samples || from <= host.firstNanos()) {
+        for (int stop = column.size(); stop > at; ) {
+          int start = startOfTime(column, stop - 1);
+          emit(out, series, column, start, stop);
+          stop = start;
         }
-        newest.addLast(group);
-        return true;
-      });
-      if (newest.size() == samples || from <= host.firstNanos()) {
-        break;
+        return;
       }
     }
-    for (var it = newest.descendingIterator(); it.hasNext(); ) {
-      emit(out, series, ids, it.next());
+  }
+
+  /** The row after the last of the time of row {@code at}, at most {@code end}. */
+  private static int endOfTime(ValueColumn column, int at, int end) {
+    int next = at + 1;
+    while (next < end && column.nanos(next) == column.nanos(at)) {
+      next++;
     }
+    return next;
   }
 
-  @FunctionalInterface
-  private interface GroupSink {
-    /** Takes one time's values; false: no more wanted. */
-    boolean take(Group group) throws IOException;
+  /** The first row of the time of row {@code at}. */
+  private static int startOfTime(ValueColumn column, int at) {
+    int start = at;
+    while (start > 0 && column.nanos(start - 1) == column.nanos(at)) {
+      start--;
+    }
+    return start;
   }
 
-  private void scan(Series series, Map<String, String> ids, long fromNanos, long toNanos,
-      GroupSink sink)
-      throws SQLException, IOException {
+  /**
+   * The series' values in [from, to]: kept from an earlier read, or read now (and kept when
+   * not too many). A window with more values than {@link ValueCache#MAX_ROWS} / 4 is refused:
+   * an answer is held whole before it is sent.
+   */
+  private ValueColumn column(Series series, long from, long to, SeriesCatalog.Host host)
+      throws SQLException, QueryException {
+    long hostLast = host == null ? Long.MAX_VALUE : host.lastNanos();
+    ValueColumn kept = cache.holding(series.id(), from, to, hostLast);
+    if (kept != null) {
+      return kept;
+    }
+    Map<String, String> ids = instanceIds(series);
+    // the metric's own table: its name is the scan's, read as no parameter is
     String sql = "SELECT ts_ns, instance, val, val_exact, val_text FROM "
-        + SeriesCatalog.quote(series.host()) + ".metrics WHERE metric = ?"
-        + (fromNanos != TimeWindow.UNBOUNDED_START ? " AND ts_ns >= ?" : "")
-        + (toNanos != TimeWindow.UNBOUNDED_FINISH ? " AND ts_ns <= ?" : "");
+        + SeriesCatalog.quote(series.host()) + "." + SeriesCatalog.quote(series.metric())
+        + " WHERE TRUE"
+        + (from != TimeWindow.UNBOUNDED_START ? " AND ts_ns >= ?" : "")
+        + (to != TimeWindow.UNBOUNDED_FINISH ? " AND ts_ns <= ?" : "");
+    ValueColumn column = new ValueColumn();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setQueryTimeout(timeoutSeconds);
       int p = 1;
-      ps.setString(p++, series.metric());
-      if (fromNanos != TimeWindow.UNBOUNDED_START) {
-        ps.setLong(p++, fromNanos);
+      if (from != TimeWindow.UNBOUNDED_START) {
+        ps.setLong(p++, from);
       }
-      if (toNanos != TimeWindow.UNBOUNDED_FINISH) {
-        ps.setLong(p, toNanos);
+      if (to != TimeWindow.UNBOUNDED_FINISH) {
+        ps.setLong(p, to);
       }
       try (ResultSet rs = ps.executeQuery()) {
-        Group group = null;
         while (rs.next()) {
-          long nanos = rs.getLong(1);
-          if (group != null && group.nanos() != nanos) {
-            if (!sink.take(group)) {
-              return;
-            }
-            group = null;
-          }
-          if (group == null) {
-            group = new Group(nanos, new ArrayList<>(Math.max(1, series.instances().size())));
+          if (!ValueCache.keepable(column.size())) {
+            throw new QueryException(series.metric() + " has more than "
+                + (ValueCache.MAX_ROWS / 4) + " values in the window asked for; ask for a"
+                + " shorter one");
           }
           String name = rs.getString(2);
-          group.rows().add(new Row(name == null ? null : ids.get(name),
-              value(series.type(), rs)));
-        }
-        if (group != null) {
-          sink.take(group);
+          column.add(rs.getLong(1), name == null ? null : ids.get(name),
+              value(series.type(), rs));
         }
       }
     }
+    column.covers(from, to, hostLast);
+    cache.keep(series.id(), column);
+    return column;
   }
 
   private static String value(String type, ResultSet rs) throws SQLException {
@@ -175,18 +187,19 @@ final class SeriesValues {
     return out.toString();
   }
 
-  private static void emit(JsonGenerator out, Series series, Map<String, String> ids,
-      Group group) throws IOException {
-    String stamp = (group.nanos() / 1_000_000L) + "." + (group.nanos() % 1_000_000L / 1000L);
-    for (Row row : group.rows()) {
+  private static void emit(JsonGenerator out, Series series, ValueColumn column, int from,
+      int to) throws IOException {
+    long nanos = column.nanos(from);
+    String stamp = (nanos / 1_000_000L) + "." + (nanos % 1_000_000L / 1000L);
+    for (int i = from; i < to; i++) {
       out.writeStartObject();
       out.writeStringField("series", series.id());
-      if (row.instance() != null) {
-        out.writeStringField("instance", row.instance());
+      if (column.instance(i) != null) {
+        out.writeStringField("instance", column.instance(i));
       }
       out.writeFieldName("timestamp");
       out.writeNumber(stamp);
-      out.writeStringField("value", row.value());
+      out.writeStringField("value", column.value(i));
       out.writeEndObject();
     }
   }

@@ -1,0 +1,119 @@
+package org.pmsql.benchmarks;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Java side of benchmarks/run-pmproxy-bench: a host-overview dashboard's refresh as
+ * grafana-pcp's Valkey data source makes it, against pmproxy (with Redis) and against pmsql's
+ * pmproxy API: for each panel's metric the series of the host ({@code /series/query}), their
+ * descriptors, instances and labels, then their values over the window at the panel's
+ * interval, widened as grafana-pcp widens it. Median of N refreshes each, values counted.
+ */
+public final class PmproxyDashboard {
+  /** The panels of grafana-pcp's host overview, as far as the archive has their metrics. */
+  static final List<String> PANELS = List.of("kernel.all.load", "kernel.all.cpu.user",
+      "kernel.all.cpu.sys", "kernel.all.cpu.idle", "kernel.all.cpu.wait.total",
+      "kernel.all.nprocs", "kernel.all.pswitch", "kernel.all.intr", "mem.util.used",
+      "mem.util.free", "mem.util.cached", "mem.util.bufmem", "disk.dev.read_bytes",
+      "disk.dev.write_bytes", "network.interface.in.bytes", "network.interface.out.bytes");
+  private static final Pattern ID = Pattern.compile("\"([0-9a-f]{40})\"");
+  private static final Pattern INSTANCE = Pattern.compile("\"instance\":\"([0-9a-f]{40})\"");
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private PmproxyDashboard() {}
+
+  public static void main(String[] args) throws Exception {
+    String pmproxy = args[0];
+    String pmsql = args[1];
+    String host = args[2];
+    long from = Long.parseLong(args[3]);
+    long to = Long.parseLong(args[4]);
+    int passes = Integer.parseInt(args[5]);
+    // grafana's interval for 1,000 points, and grafana-pcp's widening of the window
+    long interval = Math.max(1, Math.round((to - from) / 1000.0));
+    long widen = Math.max(interval, 60);
+    String start = String.valueOf(from - 2 * widen);
+    String finish = String.valueOf(to + widen);
+    String step = String.valueOf(interval);
+    double[] theirs = refreshes(pmproxy, host, start, finish, step, passes);
+    double[] ours = refreshes(pmsql, host, start, finish, step, passes);
+    System.out.printf("%-34s %12s %12s %8s%n", "dashboard refresh (" + PANELS.size()
+        + " panels)", "pmproxy", "pmsql", "ratio");
+    System.out.printf("%-34s %10.1f ms %9.1f ms %8.2f%n", "median of " + passes,
+        median(theirs) * 1e3, median(ours) * 1e3, median(theirs) / median(ours));
+    System.out.printf("%-34s %10.0f %12.0f%n", "values in a refresh", theirs[passes],
+        ours[passes]);
+  }
+
+  /** Seconds of each refresh, then the values one refresh returned. */
+  private static double[] refreshes(String server, String host, String start, String finish,
+      String step, int passes) throws Exception {
+    double[] seconds = new double[passes + 1];
+    for (int pass = 0; pass < passes; pass++) {
+      long begin = System.nanoTime();
+      long values = 0;
+      for (String metric : PANELS) {
+        String ids = String.join(",", all(ID, get(server, "/series/query", "expr",
+            metric + "{hostname==\"" + host + "\"}")));
+        if (ids.isEmpty()) {
+          continue;
+        }
+        get(server, "/series/descs", "series", ids);
+        String instances = String.join(",", all(INSTANCE, get(server, "/series/instances",
+            "series", ids)));
+        get(server, "/series/labels", "series", instances.isEmpty() ? ids : instances);
+        String body = get(server, "/series/values", "series", ids, "start", start, "finish",
+            finish, "interval", step);
+        values += body.split("\"timestamp\"", -1).length - 1;
+      }
+      seconds[pass] = (System.nanoTime() - begin) / 1e9;
+      seconds[passes] = values;
+    }
+    return seconds;
+  }
+
+  private static List<String> all(Pattern pattern, String text) {
+    List<String> found = new ArrayList<>();
+    Matcher m = pattern.matcher(text);
+    while (m.find()) {
+      if (!found.contains(m.group(1))) {
+        found.add(m.group(1));
+      }
+    }
+    return found;
+  }
+
+  private static String get(String server, String path, String... parameters)
+      throws Exception {
+    StringBuilder uri = new StringBuilder(server).append(path);
+    for (int i = 0; i + 1 < parameters.length; i += 2) {
+      uri.append(i == 0 ? '?' : '&').append(parameters[i]).append('=')
+          .append(URLEncoder.encode(parameters[i + 1], StandardCharsets.UTF_8));
+    }
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(uri.toString()))
+        .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(server + path + ": HTTP " + r.statusCode() + " "
+          + r.body());
+    }
+    return r.body();
+  }
+
+  private static double median(double[] seconds) {
+    double[] passes = Arrays.copyOf(seconds, seconds.length - 1);
+    Arrays.sort(passes);
+    return passes[passes.length / 2];
+  }
+}
