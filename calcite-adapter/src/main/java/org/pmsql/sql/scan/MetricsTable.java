@@ -82,7 +82,8 @@ public final class MetricsTable extends AbstractQueryableTable implements Transl
   }
 
   /** Called by generated code: the rows a pushed-down scan specification selects. */
-  public Enumerable<Object> scan(DataContext root, ScanSpec spec) {
+  public Enumerable<Object> scan(DataContext root, ScanSpec pushed) {
+    ScanSpec spec = pushed.bind(root);
     long[] window = spec.window(root);
     if (window == null) {
       return Linq4j.emptyEnumerable();

@@ -33,6 +33,7 @@ public final class PcpFilterTranslator {
   private final List<TimeBound> lower = new ArrayList<>();
   private final List<TimeBound> upper = new ArrayList<>();
   private List<String> metrics;
+  private List<Integer> metricParameters;
   private List<String> prefixes;
   private List<Integer> insts;
   private List<String> instances;
@@ -54,6 +55,8 @@ public final class PcpFilterTranslator {
     lower.addAll(start.lower);
     upper.addAll(start.upper);
     metrics = start.metrics;
+    metricParameters = start.metricParameters == null ? null
+        : new ArrayList<>(start.metricParameters);
     prefixes = start.prefixes;
     insts = start.insts;
     instances = start.instances;
@@ -86,7 +89,8 @@ public final class PcpFilterTranslator {
         }
       }
     }
-    return new ScanSpec(lower, upper, metrics, prefixes, insts, instances, fields);
+    return new ScanSpec(lower, upper, metrics, metricParameters, prefixes, insts, instances,
+        fields);
   }
 
   private void conjunct(RexCall call) {
@@ -125,6 +129,16 @@ public final class PcpFilterTranslator {
       return;
     }
     int column = ref.getIndex();
+    RexNode value = right instanceof RexCall cast && cast.getKind() == SqlKind.CAST
+        ? cast.getOperands().get(0) : right;
+    if (kind == SqlKind.EQUALS && column == metricColumn
+        && value instanceof RexDynamicParam param) {
+      if (metricParameters == null) {
+        metricParameters = new ArrayList<>();
+      }
+      metricParameters.add(param.getIndex());
+      return;
+    }
     if (kind == SqlKind.EQUALS && right instanceof RexLiteral lit) {
       if (column == metricColumn) {
         restrictMetrics(List.of(lit.getValueAs(String.class)));

@@ -102,7 +102,7 @@ public final class LiveTable extends AbstractTable implements StreamableTable {
         }
       }
       ScanSpec spec = new PcpFilterTranslator(columns, ScanSpec.of(metric))
-          .translate(filters, fields);
+          .translate(filters, fields).bind(root);
       long[] window = spec.window(root);
       if (window == null) {
         return Linq4j.emptyEnumerable();

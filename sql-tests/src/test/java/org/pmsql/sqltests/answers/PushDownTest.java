@@ -101,6 +101,34 @@ class PushDownTest {
     }
   }
 
+  /**
+   * A prepared statement's metric parameter prunes as a literal does: it read every metric of
+   * every record before (a values request of the pmproxy API took 11 s instead of 1.6 s).
+   */
+  @Test
+  void aMetricParameterIsBoundAtRunTime() throws Exception {
+    assertTrue(Sql.explain(c, "SELECT * FROM " + table + " WHERE metric = ?")
+        .contains("metric = [?0]"), Sql.explain(c, "SELECT * FROM " + table
+            + " WHERE metric = ?"));
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table
+        + " WHERE metric = ? AND ts >= ?")) {
+      for (String metric : new String[] {"kernel.all.load", "hinv.ncpu", "no.such.metric"}) {
+        ps.setString(1, metric);
+        ps.setTimestamp(2, new Timestamp(first / 1_000_000L));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertEquals(count(r -> r[1].equals(metric)), rs.getLong(1), metric);
+        }
+      }
+      ps.setString(1, null);
+      ps.setTimestamp(2, new Timestamp(first / 1_000_000L));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "metric = NULL holds for no row");
+      }
+    }
+  }
+
   @Test
   void currentTimestampMinusIntervalIsEvaluatedAtRunTime() throws Exception {
     String where = "ts > CURRENT_TIMESTAMP - INTERVAL '3650' DAY";
