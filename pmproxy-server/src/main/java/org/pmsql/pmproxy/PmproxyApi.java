@@ -193,21 +193,17 @@ public final class PmproxyApi implements AutoCloseable {
 
   private static void descs(HttpServletResponse response, String client, List<String> ids,
       SeriesCatalog.Snapshot snapshot) throws IOException, SQLException, QueryException {
-    respond(response, client, out -> {
-      out.writeStartArray();
-      for (String id : ids) {
-        Series s = snapshot.series().get(id);
-        out.writeStartObject();
-        out.writeStringField("series", id);
-        out.writeStringField("source", s == null ? "unknown" : s.source());
-        out.writeStringField("pmid", s == null ? "PM_ID_NULL" : s.pmid());
-        out.writeStringField("indom", s == null ? "unknown" : s.indom());
-        out.writeStringField("semantics", s == null ? "unknown" : s.semantics());
-        out.writeStringField("type", s == null ? "unknown" : s.type());
-        out.writeStringField("units", s == null ? "unknown" : s.units());
-        out.writeEndObject();
-      }
-      out.writeEndArray();
+    respondPerId(response, client, ids, (out, id) -> {
+      Series s = snapshot.series().get(id);
+      out.writeStartObject();
+      out.writeStringField("series", id);
+      out.writeStringField("source", s == null ? "unknown" : s.source());
+      out.writeStringField("pmid", s == null ? "PM_ID_NULL" : s.pmid());
+      out.writeStringField("indom", s == null ? "unknown" : s.indom());
+      out.writeStringField("semantics", s == null ? "unknown" : s.semantics());
+      out.writeStringField("type", s == null ? "unknown" : s.type());
+      out.writeStringField("units", s == null ? "unknown" : s.units());
+      out.writeEndObject();
     });
   }
 
@@ -216,18 +212,14 @@ public final class PmproxyApi implements AutoCloseable {
       throws QueryException, IOException, SQLException {
     List<String> ids = ids(request, "series");
     if (!ids.isEmpty()) {
-      respond(response, client, out -> {
-        out.writeStartArray();
-        for (String id : ids) {
-          Series s = snapshot.series().get(id);
-          if (s != null) {
-            out.writeStartObject();
-            out.writeStringField("series", id);
-            out.writeStringField("name", s.metric());
-            out.writeEndObject();
-          }
+      respondPerId(response, client, ids, (out, id) -> {
+        Series s = snapshot.series().get(id);
+        if (s != null) {
+          out.writeStartObject();
+          out.writeStringField("series", id);
+          out.writeStringField("name", s.metric());
+          out.writeEndObject();
         }
-        out.writeEndArray();
       });
       return;
     }
@@ -241,21 +233,17 @@ public final class PmproxyApi implements AutoCloseable {
       throws QueryException, IOException, SQLException {
     List<String> ids = ids(request, "series");
     if (!ids.isEmpty()) {
-      respond(response, client, out -> {
-        out.writeStartArray();
-        for (String id : ids) {
-          Series s = snapshot.series().get(id);
-          for (Series.Instance i : s == null ? List.<Series.Instance>of() : s.instances()) {
-            out.writeStartObject();
-            out.writeStringField("series", id);
-            out.writeStringField("source", s.source());
-            out.writeStringField("instance", i.id());
-            out.writeNumberField("id", i.inst());
-            out.writeStringField("name", i.name());
-            out.writeEndObject();
-          }
+      respondPerId(response, client, ids, (out, id) -> {
+        Series s = snapshot.series().get(id);
+        for (Series.Instance i : s == null ? List.<Series.Instance>of() : s.instances()) {
+          out.writeStartObject();
+          out.writeStringField("series", id);
+          out.writeStringField("source", s.source());
+          out.writeStringField("instance", i.id());
+          out.writeNumberField("id", i.inst());
+          out.writeStringField("name", i.name());
+          out.writeEndObject();
         }
-        out.writeEndArray();
       });
       return;
     }
@@ -269,21 +257,17 @@ public final class PmproxyApi implements AutoCloseable {
       throws QueryException, IOException, SQLException {
     List<String> ids = ids(request, "series");
     if (!ids.isEmpty()) {
-      respond(response, client, out -> {
-        out.writeStartArray();
-        for (String id : ids) {
-          Series s = snapshot.series().get(id);
-          Series.Instance i = snapshot.instances().get(id);
-          String labels = s != null ? s.labelsJson() : i != null ? i.labelsJson() : null;
-          if (labels != null) {
-            out.writeStartObject();
-            out.writeStringField("series", id);
-            out.writeFieldName("labels");
-            out.writeRawValue(labels);
-            out.writeEndObject();
-          }
+      respondPerId(response, client, ids, (out, id) -> {
+        Series s = snapshot.series().get(id);
+        Series.Instance i = snapshot.instances().get(id);
+        String labels = s != null ? s.labelsJson() : i != null ? i.labelsJson() : null;
+        if (labels != null) {
+          out.writeStartObject();
+          out.writeStringField("series", id);
+          out.writeFieldName("labels");
+          out.writeRawValue(labels);
+          out.writeEndObject();
         }
-        out.writeEndArray();
       });
       return;
     }
@@ -318,17 +302,13 @@ public final class PmproxyApi implements AutoCloseable {
       throws QueryException, IOException, SQLException {
     List<String> ids = ids(request, "source");
     if (!ids.isEmpty()) {
-      respond(response, client, out -> {
-        out.writeStartArray();
-        for (String id : ids) {
-          for (String name : snapshot.sourceNames().getOrDefault(id, List.of())) {
-            out.writeStartObject();
-            out.writeStringField("source", id);
-            out.writeStringField("name", name);
-            out.writeEndObject();
-          }
+      respondPerId(response, client, ids, (out, id) -> {
+        for (String name : snapshot.sourceNames().getOrDefault(id, List.of())) {
+          out.writeStartObject();
+          out.writeStringField("source", id);
+          out.writeStringField("name", name);
+          out.writeEndObject();
         }
-        out.writeEndArray();
       });
       return;
     }
@@ -386,6 +366,23 @@ public final class PmproxyApi implements AutoCloseable {
   @FunctionalInterface
   private interface Body {
     void write(JsonGenerator out) throws IOException, SQLException, QueryException;
+  }
+
+  @FunctionalInterface
+  private interface PerId {
+    void write(JsonGenerator out, String id) throws IOException;
+  }
+
+  /** A 200 answer: an array of what each id asked about gives. */
+  private static void respondPerId(HttpServletResponse response, String client,
+      List<String> ids, PerId perId) throws IOException, SQLException, QueryException {
+    respond(response, client, out -> {
+      out.writeStartArray();
+      for (String id : ids) {
+        perId.write(out, id);
+      }
+      out.writeEndArray();
+    });
   }
 
   /** Writes a 200 answer, wrapped as {"client":..., "result":...} when the client asked. */

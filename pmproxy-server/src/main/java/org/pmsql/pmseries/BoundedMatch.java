@@ -12,19 +12,21 @@ final class BoundedMatch {
 
   private BoundedMatch() {}
 
+  /** Whether all of the text matches. */
   static boolean matches(Pattern pattern, String text) throws QueryException {
-    Counted counted = new Counted(text, pattern);
-    try {
-      return pattern.matcher(counted).matches();
-    } catch (TooCostly e) {
-      throw counted.refusal();
-    }
+    return run(pattern, text, true);
   }
 
+  /** Whether some of the text matches. */
   static boolean finds(Pattern pattern, String text) throws QueryException {
+    return run(pattern, text, false);
+  }
+
+  private static boolean run(Pattern pattern, String text, boolean whole)
+      throws QueryException {
     Counted counted = new Counted(text, pattern);
     try {
-      return pattern.matcher(counted).find();
+      return whole ? pattern.matcher(counted).matches() : pattern.matcher(counted).find();
     } catch (TooCostly e) {
       throw counted.refusal();
     }
