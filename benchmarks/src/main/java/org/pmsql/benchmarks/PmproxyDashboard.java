@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +21,7 @@ import java.util.regex.Pattern;
  * grafana-pcp's Valkey data source makes it, against pmproxy (with Redis) and against pmsql's
  * pmproxy API: for each panel's metric the series of the host ({@code /series/query}), their
  * descriptors, instances and labels, then their values over the window at the panel's
- * interval, widened as grafana-pcp widens it. The first refresh, and the median of the next
+ * interval, widened as grafana-pcp widens it; six panels at a time, as a browser loads them. The first refresh, and the median of the next
  * ones (pmsql keeps what a refresh read), with the values counted.
  */
 public final class PmproxyDashboard {
@@ -28,6 +31,8 @@ public final class PmproxyDashboard {
       "kernel.all.nprocs", "kernel.all.pswitch", "kernel.all.intr", "mem.util.used",
       "mem.util.free", "mem.util.cached", "mem.util.bufmem", "disk.dev.read_bytes",
       "disk.dev.write_bytes", "network.interface.in.bytes", "network.interface.out.bytes");
+  /** Panels a browser loads at once (its connections to one server). */
+  private static final int PANELS_AT_ONCE = 6;
   private static final Pattern ID = Pattern.compile("\"([0-9a-f]{40})\"");
   private static final Pattern INSTANCE = Pattern.compile("\"instance\":\"([0-9a-f]{40})\"");
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -64,27 +69,42 @@ public final class PmproxyDashboard {
   private static double[] refreshes(String server, String host, String start, String finish,
       String step, int passes) throws Exception {
     double[] seconds = new double[passes + 1];
-    for (int pass = 0; pass < passes; pass++) {
-      long begin = System.nanoTime();
-      long values = 0;
-      for (String metric : PANELS) {
-        String ids = String.join(",", all(ID, get(server, "/series/query", "expr",
-            metric + "{hostname==\"" + host + "\"}")));
-        if (ids.isEmpty()) {
-          continue;
+    ExecutorService browser = Executors.newFixedThreadPool(PANELS_AT_ONCE);
+    try {
+      for (int pass = 0; pass < passes; pass++) {
+        long begin = System.nanoTime();
+        List<Future<Long>> panels = new ArrayList<>();
+        for (String metric : PANELS) {
+          panels.add(browser.submit(() -> panel(server, host, metric, start, finish, step)));
         }
-        get(server, "/series/descs", "series", ids);
-        String instances = String.join(",", all(INSTANCE, get(server, "/series/instances",
-            "series", ids)));
-        get(server, "/series/labels", "series", instances.isEmpty() ? ids : instances);
-        String body = get(server, "/series/values", "series", ids, "start", start, "finish",
-            finish, "interval", step);
-        values += body.split("\"timestamp\"", -1).length - 1;
+        long values = 0;
+        for (Future<Long> panel : panels) {
+          values += panel.get();
+        }
+        seconds[pass] = (System.nanoTime() - begin) / 1e9;
+        seconds[passes] = values;
       }
-      seconds[pass] = (System.nanoTime() - begin) / 1e9;
-      seconds[passes] = values;
+    } finally {
+      browser.shutdownNow();
     }
     return seconds;
+  }
+
+  /** One panel's requests; the values it got. */
+  private static long panel(String server, String host, String metric, String start,
+      String finish, String step) throws Exception {
+    String ids = String.join(",", all(ID, get(server, "/series/query", "expr",
+        metric + "{hostname==\"" + host + "\"}")));
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    get(server, "/series/descs", "series", ids);
+    String instances = String.join(",", all(INSTANCE, get(server, "/series/instances",
+        "series", ids)));
+    get(server, "/series/labels", "series", instances.isEmpty() ? ids : instances);
+    String body = get(server, "/series/values", "series", ids, "start", start, "finish",
+        finish, "interval", step);
+    return body.split("\"timestamp\"", -1).length - 1;
   }
 
   private static List<String> all(Pattern pattern, String text) {

@@ -141,6 +141,7 @@ public final class PmproxyApi implements AutoCloseable {
         .select(snapshot.all(), snapshot.sourceNames()));
     chosen.sort(Comparator.comparing(Series::id));
     if (selection.time() == null) {
+      chosen.forEach(valueCache::named);
       respond(response, client, out -> {
         out.writeStartArray();
         for (Series s : chosen) {

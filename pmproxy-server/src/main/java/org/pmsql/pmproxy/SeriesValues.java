@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.pmsql.pmseries.QueryException;
@@ -105,10 +106,27 @@ final class SeriesValues {
     return start;
   }
 
+  /** Most series one scan reads at once. */
+  private static final int MAX_SCAN_SERIES = 32;
+
+  /** One series being read by a scan: its column, instance ids and whether it fits. */
+  private static final class Reading {
+    final Series series;
+    final Map<String, String> ids;
+    final ValueColumn column = new ValueColumn();
+    boolean overflow;
+
+    Reading(Series series) {
+      this.series = series;
+      this.ids = instanceIds(series);
+    }
+  }
+
   /**
-   * The series' values in [from, to]: kept from an earlier read, or read now (and kept when
-   * not too many). A window with more values than {@link ValueCache#MAX_ROWS} / 4 is refused:
-   * an answer is held whole before it is sent.
+   * The series' values in [from, to]: kept from an earlier read, or read now with the other
+   * series of its host lately named (each kept when not too many). A window with more values
+   * of the series than {@link ValueCache#MAX_ROWS} / 4 is refused: an answer is held whole
+   * before it is sent.
    */
   private ValueColumn column(Series series, long from, long to, SeriesCatalog.Host host)
       throws SQLException, QueryException {
@@ -117,14 +135,47 @@ final class SeriesValues {
     if (kept != null) {
       return kept;
     }
-    Map<String, String> ids = instanceIds(series);
-    // the metric's own table: its name is the scan's, read as no parameter is
-    String sql = "SELECT ts_ns, instance, val, val_exact, val_text FROM "
-        + SeriesCatalog.quote(series.host()) + "." + SeriesCatalog.quote(series.metric())
-        + " WHERE TRUE"
+    synchronized (cache.hostLock(series.host())) {
+      kept = cache.holding(series.id(), from, to, hostLast);
+      if (kept != null) {
+        return kept;
+      }
+      Map<String, Reading> byMetric = new LinkedHashMap<>();
+      byMetric.put(series.metric(), new Reading(series));
+      for (Series other : cache.namedWithout(series.host(), from, to, hostLast)) {
+        if (byMetric.size() < MAX_SCAN_SERIES) {
+          byMetric.putIfAbsent(other.metric(), new Reading(other));
+        }
+      }
+      read(series.host(), byMetric, from, to);
+      Reading wanted = byMetric.get(series.metric());
+      if (wanted.overflow) {
+        throw new QueryException(series.metric() + " has more than "
+            + (ValueCache.MAX_ROWS / 4) + " values in the window asked for; ask for a"
+            + " shorter one");
+      }
+      for (Reading r : byMetric.values()) {
+        if (!r.overflow) {
+          r.column.covers(from, to, hostLast);
+          cache.keep(r.series.id(), r.column);
+        }
+      }
+      return wanted.column;
+    }
+  }
+
+  /** One scan of the host's metrics table for the metrics of {@code byMetric}. */
+  private void read(String host, Map<String, Reading> byMetric, long from, long to)
+      throws SQLException {
+    StringBuilder names = new StringBuilder();
+    for (String metric : byMetric.keySet()) {
+      names.append(names.length() == 0 ? "" : ", ").append('\'')
+          .append(metric.replace("'", "''")).append('\'');
+    }
+    String sql = "SELECT ts_ns, instance, val, val_exact, val_text, metric FROM "
+        + SeriesCatalog.quote(host) + ".metrics WHERE metric IN (" + names + ")"
         + (from != TimeWindow.UNBOUNDED_START ? " AND ts_ns >= ?" : "")
         + (to != TimeWindow.UNBOUNDED_FINISH ? " AND ts_ns <= ?" : "");
-    ValueColumn column = new ValueColumn();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setQueryTimeout(timeoutSeconds);
       int p = 1;
@@ -136,20 +187,20 @@ final class SeriesValues {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (!ValueCache.keepable(column.size())) {
-            throw new QueryException(series.metric() + " has more than "
-                + (ValueCache.MAX_ROWS / 4) + " values in the window asked for; ask for a"
-                + " shorter one");
+          Reading r = byMetric.get(rs.getString(6));
+          if (r == null || r.overflow) {
+            continue;
+          }
+          if (!ValueCache.keepable(r.column.size())) {
+            r.overflow = true;
+            continue;
           }
           String name = rs.getString(2);
-          column.add(rs.getLong(1), name == null ? null : ids.get(name),
-              value(series.type(), rs));
+          r.column.add(rs.getLong(1), name == null ? null : r.ids.get(name),
+              value(r.series.type(), rs));
         }
       }
     }
-    column.covers(from, to, hostLast);
-    cache.keep(series.id(), column);
-    return column;
   }
 
   private static String value(String type, ResultSet rs) throws SQLException {
