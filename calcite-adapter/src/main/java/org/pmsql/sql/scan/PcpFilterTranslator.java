@@ -133,10 +133,14 @@ public final class PcpFilterTranslator {
         ? cast.getOperands().get(0) : right;
     if (kind == SqlKind.EQUALS && column == metricColumn
         && value instanceof RexDynamicParam param) {
+      // idempotent, as restrict() is: the rule pushing a filter may push it again, and a spec
+      // that changes each time keeps the planner firing it
       if (metricParameters == null) {
         metricParameters = new ArrayList<>();
       }
-      metricParameters.add(param.getIndex());
+      if (!metricParameters.contains(param.getIndex())) {
+        metricParameters.add(param.getIndex());
+      }
       return;
     }
     if (kind == SqlKind.EQUALS && right instanceof RexLiteral lit) {
