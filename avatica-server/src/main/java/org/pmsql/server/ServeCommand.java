@@ -15,9 +15,14 @@ import org.pmsql.serving.UsersFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pmsql serve}: remote JDBC (Avatica) over the same schemas as local use. */
+/**
+ * {@code pmsql serve}: remote JDBC (Avatica) over the same schemas as local use, and the
+ * PostgreSQL protocol and pmproxy's series API beside it.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve SQL over PCP archives to remote JDBC clients (Avatica protocol).",
+    description = {"Serve SQL over PCP archives to remote JDBC clients (Avatica protocol),",
+        "with --pg-port to PostgreSQL clients too, and with --pmproxy-port pmproxy's",
+        "series API (grafana-pcp's Valkey data source).",
         "Clients use the pmsql driver jar with",
         "  jdbc:avatica:remote:url=http://HOST:PORT;serialization=protobuf (or json)",
         "and, with --users, authentication=BASIC;avatica_user=U;avatica_password=P.",
