@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A series' values as pmproxy writes them, oldest first, in three parallel arrays (times,
- * instance ids, value texts) rather than an object per value. It grows while a scan fills it;
- * a full one may be kept in {@link ValueCache}, covering the window it was read for.
+ * instance ids, value texts) rather than an object per value. It grows while a scan fills it,
+ * and is kept in {@link ValueCache}, covering the window it was read for.
  */
 final class ValueColumn {
   private long[] nanos = new long[64];
@@ -27,17 +27,6 @@ final class ValueColumn {
     nanos[size] = time;
     instances[size] = instance;
     values[size++] = value;
-  }
-
-  /** Forgets the rows before {@code from} (a streaming scan keeps only the group it builds). */
-  void dropBefore(int from) {
-    int kept = size - from;
-    System.arraycopy(nanos, from, nanos, 0, kept);
-    System.arraycopy(instances, from, instances, 0, kept);
-    System.arraycopy(values, from, values, 0, kept);
-    Arrays.fill(instances, kept, size, null);
-    Arrays.fill(values, kept, size, null);
-    size = kept;
   }
 
   void covers(long from, long to, long hostLast) {

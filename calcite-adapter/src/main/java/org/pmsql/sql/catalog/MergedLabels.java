@@ -48,7 +48,7 @@ public final class MergedLabels {
     List<Archive> archives = set.archives();
     for (int a = archives.size() - 1; a >= 0; a--) {
       ArchiveMetadata metadata = archives.get(a).metadata();
-      Map<Long, LabelRecord> newest = newest(metadata);
+      Map<Long, LabelRecord> newest = SeriesIds.newestOfEach(metadata.labels());
       for (MetricDesc desc : metadata.descs()) {
         if (done.putIfAbsent(desc.name(), true) != null) {
           continue;
@@ -72,15 +72,6 @@ public final class MergedLabels {
       }
     }
     return rows;
-  }
-
-  private static Map<Long, LabelRecord> newest(ArchiveMetadata metadata) {
-    Map<Long, LabelRecord> newest = new HashMap<>();
-    for (LabelRecord r : metadata.labels()) {
-      newest.merge(SeriesIds.key(r.labelType(), r.ident()), r,
-          (old, now) -> now.stampNanos() >= old.stampNanos() ? now : old);
-    }
-    return newest;
   }
 
   /** Adds the record's set for {@code inst} (-1: its only set), replacing same-named labels. */

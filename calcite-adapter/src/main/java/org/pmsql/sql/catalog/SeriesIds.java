@@ -105,10 +105,13 @@ public final class SeriesIds {
         continue;
       }
       Map<Integer, List<Instance>> instancesOfDomain = new HashMap<>();
+      // metrics first logged together share their labels' state: found once per time
+      Map<Long, Map<Long, LabelRecord>> inForceAt = new HashMap<>();
       for (MetricDesc desc : metadata.descs()) {
         long firstLogged = PROLOGUE.contains(desc.name()) ? archive.startNanos()
             : metadata.firstLoggedNanos(desc.pmid());
-        Map<Long, LabelRecord> known = newestOfEach(labelsAt(metadata, firstLogged));
+        Map<Long, LabelRecord> known = inForceAt.computeIfAbsent(firstLogged,
+            t -> newestOfEach(labelsAt(metadata, t)));
         List<List<LabelRecord.Entry>> levels = new ArrayList<>();
         for (int level : METRIC_LEVELS) {
           levels.add(level == LabelRecord.CONTEXT ? context
@@ -217,11 +220,15 @@ public final class SeriesIds {
     return metadata.labels().stream().filter(r -> r.stampNanos() <= nanos).toList();
   }
 
-  /** The latest of these records of each kind and ident: the labels they leave in force. */
-  private static Map<Long, LabelRecord> newestOfEach(List<LabelRecord> records) {
+  /**
+   * The latest of these records of each kind and ident (a later one supersedes): the labels
+   * they leave in force.
+   */
+  static Map<Long, LabelRecord> newestOfEach(List<LabelRecord> records) {
     Map<Long, LabelRecord> newest = new HashMap<>();
     for (LabelRecord r : records) {
-      newest.put(key(r.labelType(), r.labelType() == LabelRecord.CONTEXT ? -1 : r.ident()), r);
+      newest.merge(key(r.labelType(), r.labelType() == LabelRecord.CONTEXT ? -1 : r.ident()), r,
+          (old, now) -> now.stampNanos() >= old.stampNanos() ? now : old);
     }
     return newest;
   }
