@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.pmsql.archive.source.DaemonThreads;
-import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 
@@ -142,12 +141,12 @@ final class XzByteSource implements ByteSource {
 
   /**
    * A decoder whose dictionary (8 MiB for xz's default preset) comes from, and on close goes
-   * back to, a process-wide cache of soft references: many scans of .xz volumes at once, as a
-   * server runs, would otherwise allocate one per opened volume and fill the heap with them.
+   * back to, {@link DictionaryCache}: many scans of .xz volumes one after another, as a server
+   * runs, would otherwise allocate one per opened volume.
    */
   private static SeekableXZInputStream decoder(Path file) throws IOException {
     return new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, true,
-        BasicArrayCache.getInstance());
+        DictionaryCache.INSTANCE);
   }
 
   /** Each decoding thread needs a stream of its own; they are reused between blocks. */
