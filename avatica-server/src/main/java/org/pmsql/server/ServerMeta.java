@@ -54,6 +54,7 @@ import org.pmsql.serving.StreamPump;
  * </ul>
  */
 final class ServerMeta extends JdbcMeta {
+  private static final int MIN_FINITE_FRAME_ROWS = 5_000;
   private final Limits limits;
   private final String servedArchives;
   private final LogRequests logRequests;
@@ -245,8 +246,8 @@ final class ServerMeta extends JdbcMeta {
         boolean stream = Sessions.isStream(sql);
         call.admit(stream);
         if (!stream) {
-          return super.prepareAndExecute(h, sql, maxRowCount, frameRows(maxRowsInFirstFrame),
-              callback);
+          return super.prepareAndExecute(h, sql, maxRowCount,
+              finiteFrameRows(maxRowsInFirstFrame), callback);
         }
         try {
           call.statement().execute(sql);
@@ -271,7 +272,7 @@ final class ServerMeta extends JdbcMeta {
         boolean stream = sql != null && Sessions.isStream(sql);
         call.admit(stream);
         if (!stream) {
-          return super.execute(h, parameterValues, frameRows(maxRowsInFirstFrame));
+          return super.execute(h, parameterValues, finiteFrameRows(maxRowsInFirstFrame));
         }
         PreparedStatement prepared = (PreparedStatement) call.statement();
         for (int i = 0; i < parameterValues.size(); i++) {
@@ -316,8 +317,8 @@ final class ServerMeta extends JdbcMeta {
         if (call.stream() != null) {
           return frame(call, offset, fetchMaxRowCount);
         }
-        call.computes();
-        return super.fetch(h, offset, frameRows(fetchMaxRowCount));
+        call.continues();
+        return super.fetch(h, offset, finiteFrameRows(fetchMaxRowCount));
       } catch (SQLException e) {
         throw new RuntimeException(e);
       } catch (RuntimeException e) {
@@ -421,5 +422,19 @@ final class ServerMeta extends JdbcMeta {
    */
   private int frameRows(int requested) {
     return requested <= 0 ? limits.maxFrameRows() : Math.min(requested, limits.maxFrameRows());
+  }
+
+  /**
+   * A fetched frame of a finite result holds at least {@link #MIN_FINITE_FRAME_ROWS} rows
+   * (within the cap), whatever fetch size the client asked: the fetch size is a hint, and
+   * Avatica's client default of 100 made every hundred rows a round trip that waits for its
+   * user's turn. Under the load test, beside PostgreSQL clients that hold theirs for a whole
+   * query, Avatica's queries took 16 s at the median against PostgreSQL's 3 s; now 7 s and 6 s.
+   * (Avatica's own server caps the first frame at 100 rows.) A stream's frames stay as small as
+   * asked, to come early.
+   */
+  private int finiteFrameRows(int requested) {
+    return requested <= 0 ? limits.maxFrameRows()
+        : Math.min(Math.max(requested, MIN_FINITE_FRAME_ROWS), limits.maxFrameRows());
   }
 }

@@ -110,6 +110,41 @@ class RemoteServerTest {
     }
   }
 
+  /**
+   * The fetch size is a hint: Avatica's client asks for 100 rows a frame by default, and the
+   * frames after the first (which Avatica's server caps at 100 rows) hold thousands instead,
+   * each frame being a round trip and a turn.
+   */
+  @Test
+  void laterFramesHoldThousandsOfRowsWhateverTheClientHints() throws Exception {
+    long total;
+    try (Connection local = DriverManager.getConnection("jdbc:pcp:archives=" + SAMPLE)) {
+      total = Long.parseLong(rows(local, "SELECT count(*) FROM vm.metrics").get(0));
+    }
+    assertTrue(total > 1100, "more rows than two hinted frames: " + total);
+    try (PcpServer server = start(null)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port());
+      post(http, uri, "{\"request\":\"openConnection\",\"connectionId\":\"c\"}");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"statementId\":(\\d+)")
+          .matcher(post(http, uri,
+              "{\"request\":\"createStatement\",\"connectionId\":\"c\"}").body());
+      assertTrue(m.find());
+      String statement = "\"connectionId\":\"c\",\"statementId\":" + m.group(1);
+      String first = post(http, uri, "{\"request\":\"prepareAndExecute\"," + statement
+          + ",\"sql\":\"SELECT ts_ns FROM vm.metrics\",\"maxRowCount\":-1,"
+          + "\"maxRowsInFirstFrame\":100}").body();
+      assertEquals(100, rowsIn(first), "rows in the first frame");
+      String next = post(http, uri, "{\"request\":\"fetch\"," + statement
+          + ",\"offset\":100,\"fetchMaxRowCount\":100}").body();
+      assertEquals(Math.min(total - 100, 5000), rowsIn(next), "rows in the next frame");
+    }
+  }
+
+  private static int rowsIn(String frame) {
+    return frame.split("\\],\\[", -1).length;
+  }
+
   /** A failed query reaches the client as one line, without Avatica's causal chain. */
   @Test
   void remoteErrorsAreOneLine() throws Exception {

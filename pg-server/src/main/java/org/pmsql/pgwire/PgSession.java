@@ -613,7 +613,7 @@ final class PgSession implements PgDialect.Session {
       }
     }
     try (Sessions.Call call = call(portal)) {
-      call.computes();
+      call.continues();
       running = portal;
       ResultSet results = portal.results;
       int columns = portal.encoders.length;

@@ -177,7 +177,8 @@ public final class Sessions implements AutoCloseable {
    */
   public RunningSlots.Slot turn(Caller caller) throws SQLException {
     RunningSlots.Slot turn =
-        running.take(caller.user(), describe(caller.user()), limits.statementTimeoutSeconds());
+        running.take(caller.user(), describe(caller.user()), limits.statementTimeoutSeconds(),
+            false);
     PlanningDeadline planning = PlanningDeadline.start(limits.statementTimeoutSeconds());
     return () -> {
       planning.close();
@@ -234,10 +235,20 @@ public final class Sessions implements AutoCloseable {
       planning = PlanningDeadline.start(limits.statementTimeoutSeconds());
     }
 
-    /** This call computes rows: it waits for a turn of its user's and holds it to its end. */
+    /** This call starts computing: it waits for a turn of its user's and holds it to its end. */
     public void computes() throws SQLException {
+      takeTurn(false);
+    }
+
+    /** This call computes the next rows of open results; it goes before new queries. */
+    public void continues() throws SQLException {
+      takeTurn(true);
+    }
+
+    private void takeTurn(boolean continuing) throws SQLException {
       if (turn == null) {
-        turn = running.take(use.user, describe(use.user), limits.statementTimeoutSeconds());
+        turn = running.take(use.user, describe(use.user), limits.statementTimeoutSeconds(),
+            continuing);
       }
     }
 
