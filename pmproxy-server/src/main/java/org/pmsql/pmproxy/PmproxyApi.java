@@ -37,9 +37,11 @@ import org.pmsql.serving.RunningSlots;
 import org.pmsql.serving.Sessions;
 
 /**
- * pmproxy's REST API, its series part ({@code /series/*}: what grafana-pcp's Valkey data source
- * calls), answered from the archives: ids, names, descriptors, instances and labels from each
- * host's series tables, values from its metrics table, all through SQL. Requests are GET or
+ * pmproxy's REST API, answered from the archives: its PMAPI part ({@code /pmapi/*}, what
+ * grafana-pcp's Vector data source polls) by {@link PmapiApi}, and its series part
+ * ({@code /series/*}: what grafana-pcp's Valkey data source calls) with ids, names,
+ * descriptors, instances and labels from each host's series tables and values from its
+ * metrics table, all through SQL. Requests are GET or
  * urlencoded POST with pmproxy's parameters; answers are pmproxy's JSON; errors are
  * {@code {"message":..., "success":false}} with HTTP 400 (the request) or 500 (the server).
  * Each request holds one of its user's running turns (the serving core's) while it reads.
@@ -55,6 +57,7 @@ public final class PmproxyApi implements AutoCloseable {
   private final HikariDataSource pool;
   private final SeriesCatalog catalog = new SeriesCatalog();
   private final ValueCache valueCache = new ValueCache();
+  private final PmapiApi pmapi;
 
   /**
    * {@code archives} gives the archives to read when a connection opens (the served ones and
@@ -64,6 +67,7 @@ public final class PmproxyApi implements AutoCloseable {
       int connections) {
     this.sessions = sessions;
     this.timeoutSeconds = timeoutSeconds;
+    this.pmapi = new PmapiApi(timeoutSeconds);
     HikariConfig config = new HikariConfig();
     config.setPoolName("pmsql-pmproxy");
     config.setDataSource(new ArchivesSource(archives));
@@ -98,9 +102,17 @@ public final class PmproxyApi implements AutoCloseable {
         });
         return;
       }
+      if (PmapiApi.handles(path)) {
+        try (RunningSlots.Slot turn = sessions.turn(caller);
+            Connection connection = pool.getConnection()) {
+          pmapi.serve(caller.user(), path, request, response, client, connection,
+              catalog.snapshot(connection));
+        }
+        return;
+      }
       if (!path.startsWith("/series/")) {
         throw new QueryException("unknown API path " + path + ": pmsql serves pmproxy's"
-            + " /series/* API");
+            + " /series/* and /pmapi/* APIs");
       }
       String endpoint = path.substring("/series/".length());
       try (RunningSlots.Slot turn = sessions.turn(caller);
@@ -365,7 +377,7 @@ public final class PmproxyApi implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface Body {
+  interface Body {
     void write(JsonGenerator out) throws IOException, SQLException, QueryException;
   }
 
@@ -387,7 +399,7 @@ public final class PmproxyApi implements AutoCloseable {
   }
 
   /** Writes a 200 answer, wrapped as {"client":..., "result":...} when the client asked. */
-  private static void respond(HttpServletResponse response, String client, Body body)
+  static void respond(HttpServletResponse response, String client, Body body)
       throws IOException, SQLException, QueryException {
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("application/json");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -268,6 +269,137 @@ class PmproxyOracleTest {
         }
       }
     }
+  }
+
+  /**
+   * Vector's PMAPI calls, answered by pmproxy from this machine's pmcd and by pmsql from the
+   * archive a pmlogger wrote of it: the same host, descriptors and help, instance domains and
+   * errors (Vector matches their messages); values as libpcp (pmrep) reads the archive's last
+   * record; series ids as pmseries --load computed them for that archive.
+   */
+  @Test
+  void pmapiAnswersForTheLoggedHostAsPmcdDoes() throws Exception {
+    JsonNode theirContext = get(theirs, "/pmapi/context", "hostspec", "localhost",
+        "polltimeout", "30");
+    String host = theirContext.get("hostspec").asText();
+    assertTrue(hosts.containsKey(host), host + " is the logged archive's host: " + hosts);
+    JsonNode ourContext = get(ours, "/pmapi/context", "hostspec", "pcp://localhost:44321",
+        "polltimeout", "30");
+    assertEquals(host, ourContext.get("hostspec").asText(), "loopback names this machine");
+    assertEquals(host, get(ours, "/pmapi/context", "hostspec", host).get("hostspec").asText());
+    String tc = theirContext.get("context").asText();
+    String oc = ourContext.get("context").asText();
+    String names = "kernel.all.load,kernel.all.cpu.user,kernel.percpu.cpu.idle,mem.util.free,"
+        + "disk.dev.read,network.interface.in.bytes,hinv.ncpu,kernel.uname.release";
+    JsonNode theirMetrics = get(theirs, "/pmapi/metric", "context", tc, "names", names)
+        .get("metrics");
+    JsonNode ourMetrics = get(ours, "/pmapi/metric", "context", oc, "names", names)
+        .get("metrics");
+    assertEquals(8, ourMetrics.size(), ourMetrics.toString());
+    for (int i = 0; i < ourMetrics.size(); i++) {
+      for (String field : List.of("name", "pmid", "indom", "type", "sem", "units",
+          "text-oneline", "text-help")) {
+        assertEquals(theirMetrics.get(i).get(field), ourMetrics.get(i).get(field),
+            field + " of " + ourMetrics.get(i).get("name"));
+      }
+      String metric = ourMetrics.get(i).get("name").asText();
+      List<String> loaded = new ArrayList<>();
+      get(theirs, "/series/query", "expr", metric).forEach(id -> loaded.add(id.asText()));
+      assertTrue(loaded.contains(ourMetrics.get(i).get("series").asText()),
+          metric + ": " + ourMetrics.get(i).get("series") + " among " + loaded);
+    }
+
+    for (String metric : List.of("disk.dev.read", "kernel.all.load")) {
+      Map<Integer, String> theirInstances = instanceNames(get(theirs, "/pmapi/indom",
+          "context", tc, "name", metric));
+      Map<Integer, String> ourInstances = instanceNames(get(ours, "/pmapi/indom", "context",
+          oc, "name", metric));
+      assertEquals(theirInstances, ourInstances, metric);
+    }
+
+    String fetched = "kernel.all.load,hinv.ncpu,disk.dev.read,kernel.uname.release";
+    JsonNode theirValues = get(theirs, "/pmapi/fetch", "context", tc, "names", fetched);
+    JsonNode ourValues = get(ours, "/pmapi/fetch", "context", oc, "names", fetched);
+    assertEquals(theirValues.at("/values/1/instances/0/value"),
+        ourValues.at("/values/1/instances/0/value"), "hinv.ncpu");
+    assertEquals(theirValues.at("/values/3/instances/0/value"),
+        ourValues.at("/values/3/instances/0/value"), "kernel.uname.release");
+    List<String> lastRecord = PcpTools.run(60, PcpTools.tool("pmrep").toString(), "-a",
+        hosts.get(host).toString(), "-u", "-r", "-z", "-o", "csv", "-P", "8",
+        "kernel.all.load", "disk.dev.read").output().lines().toList();
+    String[] libpcp = lastRecord.get(lastRecord.size() - 1).split(",");
+    List<Double> ourNumbers = new ArrayList<>();
+    for (int v = 0; v < 2; v++) {
+      ourValues.get("values").get(v == 0 ? 0 : 2).get("instances")
+          .forEach(i -> ourNumbers.add(i.get("value").asDouble()));
+    }
+    assertEquals(libpcp.length - 1, ourNumbers.size(), String.join(",", libpcp) + " vs " + ourNumbers);
+    for (int k = 0; k < ourNumbers.size(); k++) {
+      assertEquals(Double.parseDouble(libpcp[k + 1]), ourNumbers.get(k),
+          Math.abs(ourNumbers.get(k)) * 1e-7, "value " + k + " of " + String.join(",", libpcp));
+    }
+    long at = ourValues.get("timestamp").decimalValue().movePointRight(3).longValue();
+    assertEquals(lastRecord.get(lastRecord.size() - 1).split(",")[0],
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(at)),
+        "the last record's time");
+
+    for (String[] request : List.of(
+        new String[] {"/pmapi/metric", "context", null, "names", "no.such.metric"},
+        new String[] {"/pmapi/indom", "context", null, "name", "hinv.ncpu"},
+        new String[] {"/pmapi/indom", "context", null, "name", "no.such.metric"})) {
+      request[2] = tc;
+      HttpResponse<String> their = send(theirs, request);
+      request[2] = oc;
+      HttpResponse<String> our = send(ours, request);
+      assertEquals(400, our.statusCode(), our.body());
+      assertEquals(JSON.readTree(their.body()).get("message"),
+          JSON.readTree(our.body()).get("message"), String.join(" ", request));
+    }
+    JsonNode shortLived = get(ours, "/pmapi/context", "hostspec", host, "polltimeout", "0.5");
+    Thread.sleep(1000);
+    HttpResponse<String> expired = send(ours, "/pmapi/fetch", "context",
+        shortLived.get("context").asText(), "names", "hinv.ncpu");
+    assertEquals(400, expired.statusCode());
+    assertTrue(expired.body().contains("expired context identifier"), expired.body());
+    HttpResponse<String> unknownHost = send(ours, "/pmapi/context", "hostspec", "no-such-host");
+    assertEquals(400, unknownHost.statusCode());
+    assertTrue(unknownHost.body().contains("names no host whose archives pmsql serves"),
+        unknownHost.body());
+  }
+
+  /** A fetch follows the archive pmlogger is writing: each poll may see a newer record. */
+  @Test
+  void pmapiFetchFollowsTheLiveTail() throws Exception {
+    Path live = Files.createDirectories(dir.resolve("live"));
+    Process logger = Pmlogger.start(live, "tail", 3, 0, 1000);
+    try {
+      Pmlogger.awaitRecords(live.resolve("tail"), 2);
+      try (PcpServer server = PcpServer.start(new PcpServer.Settings(live.resolve("tail")
+          .toString(), 0, null, false, null, Limits.DEFAULT, null, null, 0))) {
+        String url = "http://127.0.0.1:" + server.pmproxyPort();
+        String context = get(url, "/pmapi/context", "hostspec", "localhost").get("context")
+            .asText();
+        BigDecimal first = get(url, "/pmapi/fetch", "context", context, "names",
+            "kernel.all.load").get("timestamp").decimalValue();
+        Thread.sleep(3000);
+        JsonNode later = get(url, "/pmapi/fetch", "context", context, "names",
+            "kernel.all.load");
+        assertTrue(later.get("timestamp").decimalValue().compareTo(first) > 0,
+            first + " then " + later);
+        assertEquals(3, later.at("/values/0/instances").size(), later.toString());
+      }
+    } finally {
+      logger.destroy();
+      logger.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Map<Integer, String> instanceNames(JsonNode indom) {
+    Map<Integer, String> names = new java.util.TreeMap<>();
+    indom.get("instances").forEach(i -> names.put(i.get("instance").asInt(),
+        i.get("name").asText()));
+    return names;
   }
 
   /** grafana-pcp posts its parameters once a URL would pass 8192 characters. */
