@@ -29,6 +29,16 @@ public final class ArchiveDiscovery {
     return discover(paths, ArchiveOpener.READ);
   }
 
+  /** How many archives are under {@code paths}, found from file names alone. */
+  public static int count(List<Path> paths) {
+    ArchiveDiscovery discovery = new ArchiveDiscovery();
+    Map<Path, ArchiveFiles> found = new LinkedHashMap<>();
+    for (Path path : paths) {
+      discovery.collect(path, found);
+    }
+    return found.size();
+  }
+
   /**
    * The archives under {@code paths}, each opened by {@code opener} unless this process has it
    * open already: a catalog describes those it knows without reading them.

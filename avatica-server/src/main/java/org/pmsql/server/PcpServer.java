@@ -131,7 +131,7 @@ public final class PcpServer implements AutoCloseable {
     pinned.setProperty(ConnectProperties.ARCHIVES.key,
         String.join(",", served.stream().map(Path::toString).toList()));
     // the archive catalog opens (a second or so) before the first client, not during its query
-    PcpDriver.prepareCatalog(null).join();
+    PcpDriver.prepareCatalog(null, served).join();
     ServingCore core = ServingCore.of(settings.limits());
     ServerMeta meta = new ServerMeta(PcpDriver.PREFIX, pinned, settings.limits(), requests,
         core.sessions(), core.statements());

@@ -41,7 +41,8 @@ public final class PcpSchemas {
    */
   public static Registered register(SchemaPlus root, List<Path> paths, Path catalogDirectory) {
     ArchiveCatalog catalog = null;
-    String catalogState = "not used (catalog=none)";
+    String catalogState = "not used (catalog=none, or a set of a few archives, which are read"
+        + " directly unless a catalog is named)";
     if (catalogDirectory != null) {
       try {
         catalog = ArchiveCatalog.in(catalogDirectory);

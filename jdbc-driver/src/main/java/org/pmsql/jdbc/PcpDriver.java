@@ -18,6 +18,7 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.PcpJdbcFactory;
 import org.apache.calcite.jdbc.PcpMeta;
+import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.catalog.ArchiveCatalog;
 import org.pmsql.federation.DnsSd;
 import org.pmsql.federation.Federation;
@@ -33,6 +34,8 @@ import org.pmsql.sql.SqlRules;
  * a single host its schema is the default one.
  */
 public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
+  /** Sets of at most this many archives are read without the default catalog. */
+  public static final int SMALL_SET = 8;
   public static final String PREFIX = "jdbc:pcp:";
 
   /** The driver's and the database's name and version, alike for local and remote. */
@@ -90,7 +93,8 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
     Properties all = ConnectStringParser.parse(url.substring(PREFIX.length()), withDefaults);
     ConnectProperties.check(all);
     if (!federated(all)) {
-      prepareCatalog(ConnectProperties.CATALOG.get(all));
+      prepareCatalog(ConnectProperties.CATALOG.get(all),
+          archivePaths(ConnectProperties.ARCHIVES.get(all)));
     }
     return super.connect(url, withDefaults);
   }
@@ -118,7 +122,7 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
         } else {
           List<Path> paths = archivePaths(ConnectProperties.ARCHIVES.get(properties));
           PcpSchemas.Registered registered = PcpSchemas.register(calcite.getRootSchema(), paths,
-              catalogDirectory(ConnectProperties.CATALOG.get(properties)));
+              catalogDirectory(ConnectProperties.CATALOG.get(properties), paths));
           hosts = registered.hosts();
           // damage in a set that exists is a warning: the other archives still answer
           registered.unreadable().forEach(problem -> PcpJdbcFactory.warn(connection,
@@ -183,11 +187,26 @@ public final class PcpDriver extends org.apache.calcite.jdbc.Driver {
   }
 
   /**
-   * Starts opening the archive catalog a connection with this catalog property will use, so
-   * that it opens while the SQL engine loads; done when it is open or known to be unusable.
+   * The catalog directory a connection over {@code paths} uses: none for a set of at most
+   * {@link #SMALL_SET} archives unless a catalog was named (property, pmsql.catalog or
+   * PMSQL_CATALOG). Reading a few archives' labels costs milliseconds; starting Chronicle Map
+   * costs a second of a command line's 3 s.
    */
-  public static CompletableFuture<?> prepareCatalog(String property) {
+  public static Path catalogDirectory(String property, List<Path> paths) {
     Path directory = catalogDirectory(property);
+    boolean named = property != null || System.getProperty("pmsql.catalog") != null
+        || System.getenv("PMSQL_CATALOG") != null;
+    return directory != null && !named && ArchiveDiscovery.count(paths) <= SMALL_SET ? null
+        : directory;
+  }
+
+  /**
+   * Starts opening the archive catalog a connection over {@code paths} with this catalog
+   * property will use, so that it opens while the SQL engine loads; done when it is open or
+   * known to be unusable.
+   */
+  public static CompletableFuture<?> prepareCatalog(String property, List<Path> paths) {
+    Path directory = catalogDirectory(property, paths);
     // a catalog that cannot open is not an error here: the connection says why it is unused
     return directory == null ? CompletableFuture.completedFuture(null)
         : ArchiveCatalog.prepare(directory).exceptionally(unusable -> null);
