@@ -368,6 +368,80 @@ class PmproxyOracleTest {
         unknownHost.body());
   }
 
+  /**
+   * One poll of Vector's bundled host-overview dashboard, as its poller sends it (context,
+   * metric for all its names, fetch, indom for each metric with instances; names from
+   * grafana-pcp's host-overview.json), over a corpus archive: every metric the archive holds is
+   * described and fetched, the others are reported unknown as pmproxy reports them, and each
+   * value equals libpcp's (pmrep's) last reading of that metric and instance.
+   */
+  @Test
+  void vectorsHostOverviewPollAnswersAsLibpcpReadsTheArchive() throws Exception {
+    List<String> dashboard = List.of("kernel.all.load", "kernel.all.pswitch",
+        "kernel.all.runnable", "kernel.cpu.util.user", "kernel.cpu.util.sys",
+        "kernel.percpu.cpu.user", "kernel.percpu.cpu.sys", "mem.physmem", "mem.util.free",
+        "mem.util.cached", "mem.util.used", "mem.vmstat.pgfault", "mem.vmstat.pgmajfault",
+        "disk.dev.read", "disk.dev.write", "disk.dev.read_bytes", "disk.dev.write_bytes",
+        "disk.dev.util", "disk.dev.avactive", "disk.dev.read_rawactive",
+        "disk.dev.write_rawactive", "network.interface.in.bytes", "network.interface.out.bytes",
+        "network.interface.in.packets", "network.interface.out.packets",
+        "network.interface.in.drops", "network.interface.out.drops", "network.tcp.retranssegs",
+        "network.tcp.timeouts", "network.tcp.listendrops", "network.tcpconn.established");
+    JsonNode context = get(ours, "/pmapi/context", "hostspec", "pcp://bozo", "polltimeout", "11");
+    String c = context.get("context").asText();
+    JsonNode metrics = get(ours, "/pmapi/metric", "context", c, "names",
+        String.join(",", dashboard)).get("metrics");
+    List<String> described = new ArrayList<>();
+    Map<String, Boolean> hasIndom = new LinkedHashMap<>();
+    for (JsonNode m : metrics) {
+      if (m.has("success")) {
+        assertEquals("Unknown metric name", m.get("message").asText(), m.toString());
+      } else {
+        described.add(m.get("name").asText());
+        hasIndom.put(m.get("name").asText(), m.has("indom"));
+      }
+    }
+    assertEquals(dashboard.size(), metrics.size());
+    assertTrue(described.size() >= 20, "the archive holds most of them: " + described);
+    JsonNode values = get(ours, "/pmapi/fetch", "context", c, "names",
+        String.join(",", described)).get("values");
+    assertEquals(described.size(), values.size());
+
+    List<String> command = new ArrayList<>(List.of(PcpTools.tool("pmrep").toString(), "-a",
+        hosts.get("bozo").toString(), "-u", "-r", "-z", "-o", "csv", "-P", "8"));
+    command.addAll(described);
+    PcpTools.Result pmrep = PcpTools.run(120, command.toArray(String[]::new));
+    List<String> lines = pmrep.output().lines().filter(l -> !l.isBlank()).toList();
+    String[] columns = lines.get(0).split(",");
+    Map<String, String> lastReading = new LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",", -1);
+      for (int k = 1; k < cells.length && k < columns.length; k++) {
+        if (!cells[k].isEmpty()) {
+          lastReading.put(columns[k].replace("\"", ""), cells[k]);
+        }
+      }
+    }
+    int compared = 0;
+    for (JsonNode metric : values) {
+      String name = metric.get("name").asText();
+      Map<Integer, String> instanceNames = hasIndom.get(name) ? instanceNames(get(ours,
+          "/pmapi/indom", "context", c, "name", name)) : Map.of();
+      assertTrue(metric.get("instances").size() > 0, name);
+      for (JsonNode value : metric.get("instances")) {
+        String column = value.get("instance").isNull() ? name
+            : name + "-" + instanceNames.get(value.get("instance").asInt());
+        String reading = lastReading.get(column);
+        assertTrue(reading != null, column + " in pmrep's columns " + lastReading.keySet());
+        double expected = Double.parseDouble(reading);
+        assertEquals(expected, value.get("value").asDouble(), Math.abs(expected) * 1e-7 + 1e-8,
+            column);
+        compared++;
+      }
+    }
+    assertTrue(compared > 50, compared + " values compared");
+  }
+
   /** A fetch follows the archive pmlogger is writing: each poll may see a newer record. */
   @Test
   void pmapiFetchFollowsTheLiveTail() throws Exception {
