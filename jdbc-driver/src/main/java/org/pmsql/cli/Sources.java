@@ -20,7 +20,7 @@ final class Sources {
 
   @Option(names = "--catalog", paramLabel = "DIR",
       description = "Where the archive catalog is kept, or 'none' (default: PMSQL_CATALOG,"
-          + " else ~/.cache/pmsql).")
+          + " else ~/.cache/pmsql for sets of more than 8 archives).")
   String catalog;
 
   @Option(names = "--servers", paramLabel = "URL[,URL...]",

@@ -31,7 +31,7 @@ public enum ConnectProperties {
   ARCHIVES("archives", Kind.PATHS, null, "archive directories, base names or files, or pmlogger"
       + " roots; default PCP_ARCHIVE_DIR (/var/log/pcp/pmlogger)"),
   CATALOG("catalog", Kind.TEXT, null, "the archive catalog's directory, or none; default"
-      + " PMSQL_CATALOG, else ~/.cache/pmsql"),
+      + " PMSQL_CATALOG, else ~/.cache/pmsql for sets of more than 8 archives"),
   TIME_ZONE("timeZone", Kind.ZONE, "UTC", "the zone of date-times written without one"),
   SERVERS("servers", Kind.LIST, null, "pmsql server URLs to read as one, instead of archives"),
   SERVERS_TIMEOUT("servers_timeout", Kind.SECONDS, "5", "how long a server has to answer the"
