@@ -1,13 +1,11 @@
 package org.pmsql.benchmarks;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.Arrays;
-import java.util.Properties;
 
 /**
  * The in-process figures of benchmarks/run-speed-table over one host's archive: a full scan
@@ -22,20 +20,11 @@ public final class SpeedFigures {
   public static void main(String[] args) throws Exception {
     String archive = args[0];
     String metric = args[1];
-    Properties props = new Properties();
-    props.setProperty("archives", archive);
-    try (Connection c = DriverManager.getConnection("jdbc:pcp:", props)) {
-      String host;
-      long first;
-      long last;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT host, first_ts, last_ts FROM pcp.hosts")) {
-        rs.next();
-        host = rs.getString(1);
-        first = rs.getTimestamp(2).getTime();
-        last = rs.getTimestamp(3).getTime();
-      }
-      String table = "\"" + host + "\".metrics";
+    try (Connection c = HostSpan.connect(archive)) {
+      HostSpan span = HostSpan.of(c);
+      long first = span.firstMillis();
+      long last = span.lastMillis();
+      String table = span.metrics();
       double full = Double.MAX_VALUE;
       for (int pass = 0; pass < 3; pass++) {
         full = Math.min(full, millis(c, "SELECT count(*), sum(val) FROM " + table));

@@ -1,12 +1,10 @@
 package org.pmsql.benchmarks;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.util.Properties;
 
 /**
  * The SQL side of benchmarks/run-decode-bench: {@code SELECT count(*), sum(val)} over a whole
@@ -20,20 +18,11 @@ public final class SqlRate {
   public static void main(String[] args) throws Exception {
     String archive = args[0];
     int passes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    Properties props = new Properties();
-    props.setProperty("archives", archive);
-    try (Connection c = DriverManager.getConnection("jdbc:pcp:", props)) {
-      String host;
-      long first;
-      long last;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT host, first_ts, last_ts FROM pcp.hosts")) {
-        rs.next();
-        host = rs.getString(1);
-        first = rs.getTimestamp(2).getTime();
-        last = rs.getTimestamp(3).getTime();
-      }
-      String table = "\"" + host + "\".metrics";
+    try (Connection c = HostSpan.connect(archive)) {
+      HostSpan span = HostSpan.of(c);
+      long first = span.firstMillis();
+      long last = span.lastMillis();
+      String table = span.metrics();
       double best = Double.MAX_VALUE;
       for (int pass = 0; pass < passes; pass++) {
         long start = System.nanoTime();
