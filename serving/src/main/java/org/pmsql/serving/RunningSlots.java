@@ -34,9 +34,9 @@ public final class RunningSlots {
    * A slot of the user's, waiting up to {@code waitSeconds} for one (0: as long as it takes);
    * refused at once when as many of the user's calls wait already. A call that continues a
    * query whose results are open (a fetch of its next rows) goes before calls that start new
-   * ones: a client reading in small frames otherwise queued behind every new query for each
-   * frame (Avatica's 100-row frames took 18 s a query beside PostgreSQL clients' 3 s), and its
-   * open scan held its buffers all that time.
+   * ones: a query under way ends, and gives back the buffers its scan holds, before more
+   * begin; otherwise a client reading frame by frame queues behind every new query once per
+   * frame.
    */
   Slot take(String user, String who, int waitSeconds, boolean continuing) throws SQLException {
     UserTurns turns = users.computeIfAbsent(user, u -> new UserTurns(maxRunning));
