@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.pmsql.jdbc.ConnectProperties;
 import org.pmsql.jdbc.PcpDriver;
 import org.pmsql.pmseries.Expression;
+import org.pmsql.pmseries.Functions;
 import org.pmsql.pmseries.QueryException;
 import org.pmsql.pmseries.QueryParser;
 import org.pmsql.pmseries.Selector;
@@ -35,6 +36,7 @@ import org.pmsql.pmseries.TimeWindow;
 import org.pmsql.serving.Caller;
 import org.pmsql.serving.RunningSlots;
 import org.pmsql.serving.Sessions;
+import org.pmsql.sql.catalog.SeriesIds;
 
 /**
  * pmproxy's REST API, answered from the archives: its PMAPI part ({@code /pmapi/*}, what
@@ -49,6 +51,8 @@ import org.pmsql.serving.Sessions;
 public final class PmproxyApi implements AutoCloseable {
   /** Most series ids one request may name. */
   static final int MAX_IDS = 100_000;
+  /** Most expression ids remembered for descs and metrics. */
+  private static final int MAX_DERIVED = 10_000;
   private static final Pattern SERIES_ID = Pattern.compile("[0-9a-f]{40}");
   private static final JsonFactory JSON = new ObjectMapper().getFactory();
 
@@ -58,6 +62,14 @@ public final class PmproxyApi implements AutoCloseable {
   private final SeriesCatalog catalog = new SeriesCatalog();
   private final ValueCache valueCache = new ValueCache();
   private final PmapiApi pmapi;
+  /** The expressions /series/query computed lately, by id: what descs and metrics say. */
+  private final Map<String, FunctionQuery.Derived> derived = java.util.Collections
+      .synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FunctionQuery.Derived> eldest) {
+          return size() > MAX_DERIVED;
+        }
+      });
 
   /**
    * {@code archives} gives the archives to read when a connection opens (the served ones and
@@ -146,8 +158,8 @@ public final class PmproxyApi implements AutoCloseable {
       throws QueryException, SQLException, IOException {
     Expression expression = QueryParser.parse(request.getParameter("expr"));
     if (!(expression instanceof Expression.Selection selection)) {
-      throw new QueryException("functions and arithmetic are not served yet; select series"
-          + " by name, qualifiers and time window");
+      functions(response, client, expression, connection, snapshot);
+      return;
     }
     List<Series> chosen = new ArrayList<>(new Selector(selection)
         .select(snapshot.all(), snapshot.sourceNames()));
@@ -169,6 +181,46 @@ public final class PmproxyApi implements AutoCloseable {
       out.writeStartArray();
       for (Series s : chosen) {
         values.write(out, s, window, snapshot.hosts().get(s.host()), false);
+      }
+      out.writeEndArray();
+    });
+  }
+
+  /**
+   * A query of functions: without a time window, the id pmseries gives the expression (when it
+   * selects any series); with one, the expression's values under that id.
+   */
+  private void functions(HttpServletResponse response, String client, Expression expression,
+      Connection connection, SeriesCatalog.Snapshot snapshot)
+      throws QueryException, SQLException, IOException {
+    FunctionQuery.check(expression);
+    TimeWindow window = expression.time() == null ? null
+        : TimeWindow.of(expression.time(), System.currentTimeMillis() * 1_000_000L);
+    List<FunctionQuery.Result> results = FunctionQuery.evaluate(expression, snapshot,
+        new SeriesValues(connection, timeoutSeconds, valueCache), window);
+    if (results.isEmpty()) {
+      respond(response, client, out -> {
+        out.writeStartArray();
+        out.writeEndArray();
+      });
+      return;
+    }
+    String text = FunctionQuery.canonical(expression, snapshot);
+    String id = SeriesIds.sha1("{\"series\":\"expr\",\"expr\":\"" + text + "\"}");
+    FunctionQuery.Result first = results.get(0);
+    derived.put(id, new FunctionQuery.Derived(text, first.input().indom(), first.desc()));
+    respond(response, client, out -> {
+      out.writeStartArray();
+      if (window == null) {
+        out.writeString(id);
+      }
+      for (FunctionQuery.Result r : results) {
+        for (Functions.Sample sample : r.samples()) {
+          for (Functions.Value v : sample.values()) {
+            SeriesValues.emit(out, id, v.instance() != null ? v.instance() : r.input().id(),
+                SeriesValues.stamp(v.nanos()), v.text());
+          }
+        }
       }
       out.writeEndArray();
     });
@@ -204,10 +256,23 @@ public final class PmproxyApi implements AutoCloseable {
     });
   }
 
-  private static void descs(HttpServletResponse response, String client, List<String> ids,
+  private void descs(HttpServletResponse response, String client, List<String> ids,
       SeriesCatalog.Snapshot snapshot) throws IOException, SQLException, QueryException {
     respondPerId(response, client, ids, (out, id) -> {
       Series s = snapshot.series().get(id);
+      FunctionQuery.Derived d = s == null ? derived.get(id) : null;
+      if (d != null) {
+        out.writeStartObject();
+        out.writeStringField("series", id);
+        out.writeStringField("source", "0".repeat(40));
+        out.writeStringField("pmid", "511.0.0");
+        out.writeStringField("indom", d.indom());
+        out.writeStringField("semantics", d.desc().semantics());
+        out.writeStringField("type", d.desc().type());
+        out.writeStringField("units", d.desc().units());
+        out.writeEndObject();
+        return;
+      }
       out.writeStartObject();
       out.writeStringField("series", id);
       out.writeStringField("source", s == null ? "unknown" : s.source());
@@ -220,17 +285,18 @@ public final class PmproxyApi implements AutoCloseable {
     });
   }
 
-  private static void metrics(HttpServletResponse response, String client,
+  private void metrics(HttpServletResponse response, String client,
       HttpServletRequest request, SeriesCatalog.Snapshot snapshot)
       throws QueryException, IOException, SQLException {
     List<String> ids = ids(request, "series");
     if (!ids.isEmpty()) {
       respondPerId(response, client, ids, (out, id) -> {
         Series s = snapshot.series().get(id);
-        if (s != null) {
+        FunctionQuery.Derived d = derived.get(id);
+        if (s != null || d != null) {
           out.writeStartObject();
           out.writeStringField("series", id);
-          out.writeStringField("name", s.metric());
+          out.writeStringField("name", s != null ? s.metric() : d.text());
           out.writeEndObject();
         }
       });

@@ -7,10 +7,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.pmsql.pmseries.Functions;
 import org.pmsql.pmseries.QueryException;
 import org.pmsql.pmseries.Sampler;
 import org.pmsql.pmseries.Series;
@@ -37,11 +40,37 @@ final class SeriesValues {
     this.cache = cache;
   }
 
+  /** One time's rows of a column: [from, to). */
+  @FunctionalInterface
+  private interface Rows {
+    void take(ValueColumn column, int from, int to) throws IOException;
+  }
+
   /** Writes the series' values in the window; {@code valuesRequest} as {@link Sampler}. */
   void write(JsonGenerator out, Series series, TimeWindow window, SeriesCatalog.Host host,
       boolean valuesRequest) throws SQLException, IOException, QueryException {
+    forEachTime(series, window, host, valuesRequest,
+        (column, from, to) -> emit(out, series, column, from, to));
+  }
+
+  /** The series' values in the window as /series/query samples them, one sample a time. */
+  List<Functions.Sample> samples(Series series, TimeWindow window, SeriesCatalog.Host host)
+      throws SQLException, IOException, QueryException {
+    List<Functions.Sample> samples = new ArrayList<>();
+    forEachTime(series, window, host, false, (column, from, to) -> {
+      List<Functions.Value> values = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        values.add(new Functions.Value(column.nanos(i), column.instance(i), column.value(i)));
+      }
+      samples.add(new Functions.Sample(column.nanos(from), values));
+    });
+    return samples;
+  }
+
+  private void forEachTime(Series series, TimeWindow window, SeriesCatalog.Host host,
+      boolean valuesRequest, Rows rows) throws SQLException, IOException, QueryException {
     if (window.newestFirst()) {
-      writeNewest(out, series, window.samples(), host);
+      forEachNewest(series, window.samples(), host, rows);
       return;
     }
     ValueColumn column = column(series, window.startNanos(), window.finishNanos(), host);
@@ -52,7 +81,7 @@ final class SeriesValues {
     for (int at = column.firstAtOrAfter(window.startNanos()); at < end; ) {
       int next = endOfTime(column, at, end);
       if (next == end || sampler.keeps(column.nanos(at), column.nanos(next))) {
-        emit(out, series, column, at, next);
+        rows.take(column, at, next);
         if (++emitted == window.samples()) {
           return;
         }
@@ -62,8 +91,8 @@ final class SeriesValues {
   }
 
   /** The newest {@code samples} times, newest first, looking back further until found. */
-  private void writeNewest(JsonGenerator out, Series series, int samples,
-      SeriesCatalog.Host host) throws SQLException, IOException, QueryException {
+  private void forEachNewest(Series series, int samples, SeriesCatalog.Host host, Rows rows)
+      throws SQLException, IOException, QueryException {
     if (samples == 0 || host == null) {
       return;
     }
@@ -80,7 +109,7 @@ final class SeriesValues {
       if (times == samples || from <= host.firstNanos()) {
         for (int stop = column.size(); stop > at; ) {
           int start = startOfTime(column, stop - 1);
-          emit(out, series, column, start, stop);
+          rows.take(column, start, stop);
           stop = start;
         }
         return;
@@ -240,19 +269,29 @@ final class SeriesValues {
 
   private static void emit(JsonGenerator out, Series series, ValueColumn column, int from,
       int to) throws IOException {
-    long nanos = column.nanos(from);
-    String stamp = (nanos / 1_000_000L) + "." + (nanos % 1_000_000L / 1000L);
+    String stamp = stamp(column.nanos(from));
     for (int i = from; i < to; i++) {
-      out.writeStartObject();
-      out.writeStringField("series", series.id());
-      if (column.instance(i) != null) {
-        out.writeStringField("instance", column.instance(i));
-      }
-      out.writeFieldName("timestamp");
-      out.writeNumber(stamp);
-      out.writeStringField("value", column.value(i));
-      out.writeEndObject();
+      emit(out, series.id(), column.instance(i), stamp, column.value(i));
     }
+  }
+
+  /** One value as /series/query writes it; no instance field when {@code instance} is null. */
+  static void emit(JsonGenerator out, String series, String instance, String stamp,
+      String value) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("series", series);
+    if (instance != null) {
+      out.writeStringField("instance", instance);
+    }
+    out.writeFieldName("timestamp");
+    out.writeNumber(stamp);
+    out.writeStringField("value", value);
+    out.writeEndObject();
+  }
+
+  /** pmproxy's time: milliseconds, then the microseconds past them unpadded (.50 is 50 us). */
+  static String stamp(long nanos) {
+    return (nanos / 1_000_000L) + "." + (nanos % 1_000_000L / 1000L);
   }
 
   /** Instance ids by instance name: a renamed instance is another instance to pmseries. */

@@ -285,7 +285,7 @@ public final class SeriesIds {
     };
   }
 
-  static String sha1(String text) {
+  public static String sha1(String text) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
           .digest(text.getBytes(StandardCharsets.UTF_8)));
