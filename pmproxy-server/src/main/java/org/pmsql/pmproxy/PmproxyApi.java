@@ -51,6 +51,8 @@ import org.pmsql.sql.catalog.SeriesIds;
 public final class PmproxyApi implements AutoCloseable {
   /** Most series ids one request may name. */
   static final int MAX_IDS = 100_000;
+  /** Most of a refused request body read before answering, so the client sees the answer. */
+  private static final long MAX_DISCARDED_BYTES = 4L << 20;
   /** Most expression ids remembered for descs and metrics. */
   private static final int MAX_DERIVED = 10_000;
   private static final Pattern SERIES_ID = Pattern.compile("[0-9a-f]{40}");
@@ -101,6 +103,7 @@ public final class PmproxyApi implements AutoCloseable {
       client = request.getParameter("client");
     } catch (RuntimeException e) {
       // Jetty reads a POST body's parameters here, and refuses one over its size limit
+      discardBody(request);
       fail(response, null, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
           "the request's parameters cannot be read: " + oneLine(e));
       return;
@@ -499,6 +502,23 @@ public final class PmproxyApi implements AutoCloseable {
       out.writeStringField("message", message);
       out.writeBooleanField("success", false);
       out.writeEndObject();
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@link #MAX_DISCARDED_BYTES}: a
+   * client still sending when the connection closed under it lost the answer saying why
+   * (Java's HttpClient saw "header parser received no bytes" now and then instead of the 413).
+   */
+  private static void discardBody(HttpServletRequest request) {
+    byte[] buffer = new byte[8192];
+    long read = 0;
+    try (java.io.InputStream in = request.getInputStream()) {
+      for (int n; read < MAX_DISCARDED_BYTES && (n = in.read(buffer)) > 0; ) {
+        read += n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // nothing more can be read: the answer goes out as it may
     }
   }
 
