@@ -60,10 +60,10 @@ final class FunctionQuery {
       return results;
     }
     Expression.Call c = (Expression.Call) e;
+    String argument = canonical(c.arguments().get(0), snapshot);
     List<Result> results = new ArrayList<>();
     for (Result in : evaluate(c.arguments().get(0), snapshot, values, window)) {
-      Functions.Desc desc = Functions.desc(c.function(),
-          canonical(c.arguments().get(0), snapshot), in.desc());
+      Functions.Desc desc = Functions.desc(c.function(), argument, in.desc());
       results.add(new Result(in.input(), desc, window == null ? List.of()
           : Functions.apply(c.function(), in.desc(), in.samples(), c.text())));
     }

@@ -164,18 +164,15 @@ final class PmapiApi {
     return descs;
   }
 
-  /** Names under each root of a comma list (a name, or a prefix of names); all when none. */
-  private static List<String> roots(HttpServletRequest request, String... names) {
+  /**
+   * The comma list of the first of {@code names} given (PMNS roots, or names), read as the
+   * series API reads its lists: bounded in length.
+   */
+  private static List<String> roots(HttpServletRequest request, String... names)
+      throws QueryException {
     for (String name : names) {
-      String value = request.getParameter(name);
-      if (value != null) {
-        List<String> roots = new ArrayList<>();
-        for (String part : value.split(",")) {
-          if (!part.isBlank()) {
-            roots.add(part.strip());
-          }
-        }
-        return roots;
+      if (request.getParameter(name) != null) {
+        return PmproxyApi.ids(request, name);
       }
     }
     return List.of();

@@ -423,7 +423,7 @@ public final class PmproxyApi implements AutoCloseable {
   }
 
   /** A comma-separated parameter's parts (every occurrence of it), at most {@value #MAX_IDS}. */
-  private static List<String> ids(HttpServletRequest request, String name)
+  static List<String> ids(HttpServletRequest request, String name)
       throws QueryException {
     String[] given = request.getParameterValues(name);
     List<String> ids = new ArrayList<>();
