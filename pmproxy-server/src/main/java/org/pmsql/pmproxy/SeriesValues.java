@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.pmsql.pmseries.CNumbers;
 import org.pmsql.pmseries.Functions;
 import org.pmsql.pmseries.QueryException;
 import org.pmsql.pmseries.Sampler;
@@ -239,7 +239,7 @@ final class SeriesValues {
         return exact != null ? exact.toPlainString() : String.valueOf((long) rs.getDouble(3));
       }
       case "float", "double" -> {
-        return String.format(Locale.ROOT, "%e", rs.getDouble(3));
+        return CNumbers.exponent(rs.getDouble(3));
       }
       default -> {
         String text = rs.getString(5);

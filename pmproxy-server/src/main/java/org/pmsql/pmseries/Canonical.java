@@ -6,7 +6,9 @@ import java.util.function.Function;
  * An expression as pmseries writes it to name what it computes: the series id of a function's
  * or an expression's results is the SHA-1 of {@code {"series":"expr","expr":"<text>"}}. The
  * text leaves out time windows, writes a metric glob as the first metric it matched, ':' as
- * '~~', and a function's extra argument after a comma.
+ * '~~', and a function's extra argument after a comma (and a space, for topk and the
+ * percentiles). pmseries names nth_percentile_sample as nth_percentile_inst, so the two share
+ * an id; pmsql gives the ids pmseries gives.
  */
 public final class Canonical {
   private Canonical() {}
@@ -23,14 +25,21 @@ public final class Canonical {
           + (s.qualifier() == null ? "" : "{" + of(s.qualifier()) + "}");
     }
     if (e instanceof Expression.Call c) {
-      StringBuilder text = new StringBuilder(c.function()).append('(');
+      boolean ranked = c.function().startsWith("topk_")
+          || c.function().startsWith("nth_percentile_");
+      String name = c.function().equals("nth_percentile_sample") ? "nth_percentile_inst"
+          : c.function();
+      StringBuilder text = new StringBuilder(name).append('(');
       for (int i = 0; i < c.arguments().size(); i++) {
         text.append(i == 0 ? "" : ",").append(of(c.arguments().get(i), firstMatch));
       }
       if (c.text() != null) {
-        text.append(',').append(c.text());
+        text.append(ranked ? ", " : ",").append(c.text());
       }
       return text.append(')').toString();
+    }
+    if (e instanceof Expression.Constant k) {
+      return k.text();
     }
     Expression.Arithmetic a = (Expression.Arithmetic) e;
     return of(a.left(), firstMatch) + a.op() + of(a.right(), firstMatch);

@@ -11,11 +11,17 @@ public sealed interface Expression {
    */
   record Selection(String metricGlob, Qualifier qualifier, TimeSpec time) implements Expression {}
 
-  /** A function of expressions, e.g. rate(x), max_sample(x), rescale(x, "kbyte"). */
+  /**
+   * A function of expressions, e.g. rate(x), max_sample(x), rescale(x,"kbyte"), with its one
+   * constant argument as typed ({@code "kbyte"} with its quotes, {@code 10}), or null.
+   */
   record Call(String function, List<Expression> arguments, String text) implements Expression {}
 
   /** {@code left op right}, op one of + - * /. */
   record Arithmetic(char op, Expression left, Expression right) implements Expression {}
+
+  /** A number as typed, which pmseries allows only as a factor: {@code 2*x}, {@code x*2.5}. */
+  record Constant(String text) implements Expression {}
 
   /** The time window of the expression: that of its first selection with one, or null. */
   default TimeSpec time() {
@@ -26,7 +32,9 @@ public sealed interface Expression {
       return c.arguments().stream().map(Expression::time).filter(t -> t != null).findFirst()
           .orElse(null);
     }
-    Arithmetic a = (Arithmetic) this;
-    return a.left().time() != null ? a.left().time() : a.right().time();
+    if (this instanceof Arithmetic a) {
+      return a.left().time() != null ? a.left().time() : a.right().time();
+    }
+    return null;
   }
 }

@@ -79,6 +79,9 @@ public final class QueryParser {
       if (peek() == '{') {
         return new Expression.Selection(null, qualifiers(), time());
       }
+      if (Character.isDigit(peek()) || peek() == '.') {
+        return new Expression.Constant(number());
+      }
       if (!Character.isLetter(peek())) {
         throw error("a metric name or function was expected");
       }
@@ -104,7 +107,7 @@ public final class QueryParser {
       pos++;
       skipSpace();
       if (pos < text.length() && (peek() == '"' || Character.isDigit(peek()))) {
-        argumentText = peek() == '"' ? quoted() : number();
+        argumentText = peek() == '"' ? '"' + quoted() + '"' : number();
       } else {
         arguments.add(additive());
       }

@@ -33,7 +33,7 @@ class QueryParserTest {
         + " + kernel.all.load * kernel.*.load");
     Expression.Arithmetic plus = assertInstanceOf(Expression.Arithmetic.class, e);
     Expression.Call rescale = assertInstanceOf(Expression.Call.class, plus.left());
-    assertEquals("count/min", rescale.text());
+    assertEquals("\"count/min\"", rescale.text(), "as typed, for the expression's id");
     Expression.Call rate = assertInstanceOf(Expression.Call.class, rescale.arguments().get(0));
     assertEquals("10min", ((Expression.Selection) rate.arguments().get(0)).time().range());
     assertEquals('*', ((Expression.Arithmetic) plus.right()).op());
@@ -47,7 +47,7 @@ class QueryParserTest {
   void refusesWhatItCannotReadWithTheOffset() {
     for (String bad : new String[] {"", "kernel.all.load{", "kernel.all.load{hostname=\"a\"}",
         "kernel.all.load[", "1abc", "kernel.all.load{instance.number==1}", "a{b==\"c}",
-        "f(a, b", "a[unknown:1]", "a b", "*", "2 * a"}) {
+        "f(a, b", "a[unknown:1]", "a b", "*", "2 a"}) {
       QueryException e = assertThrows(QueryException.class, () -> QueryParser.parse(bad), bad);
       assertTrue(e.getMessage().length() > 10 && !e.getMessage().contains("\n"), e.getMessage());
     }
