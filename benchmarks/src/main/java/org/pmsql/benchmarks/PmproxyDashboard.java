@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,16 +23,25 @@ import java.util.regex.Pattern;
  * grafana-pcp's Valkey data source makes it, against pmproxy (with Redis) and against pmsql's
  * pmproxy API: for each panel's metric the series of the host ({@code /series/query}), their
  * descriptors, instances and labels, then their values over the window at the panel's
- * interval, widened as grafana-pcp widens it; six panels at a time, as a browser loads them. The first refresh, and the median of the next
+ * interval, widened as grafana-pcp widens it; six panels at a time, as a browser loads them.
+ * The first refresh, and the median of the next
  * ones (pmsql keeps what a refresh read), with the values counted.
  */
 public final class PmproxyDashboard {
-  /** The panels of grafana-pcp's host overview, as far as the archive has their metrics. */
-  static final List<String> PANELS = List.of("kernel.all.load", "kernel.all.cpu.user",
-      "kernel.all.cpu.sys", "kernel.all.cpu.idle", "kernel.all.cpu.wait.total",
-      "kernel.all.nprocs", "kernel.all.pswitch", "kernel.all.intr", "mem.util.used",
-      "mem.util.free", "mem.util.cached", "mem.util.bufmem", "disk.dev.read_bytes",
-      "disk.dev.write_bytes", "network.interface.in.bytes", "network.interface.out.bytes");
+  /**
+   * The query targets of grafana-pcp's Valkey host overview (pcp-valkey-host-overview.jsonnet),
+   * one request sequence each, as far as the archive has their metrics.
+   */
+  static final List<String> PANELS = List.of("kernel.all.load", "mem.util.free",
+      "mem.util.cached", "mem.physmem", "kernel.percpu.cpu.user", "kernel.percpu.cpu.sys",
+      "kernel.all.pswitch", "kernel.all.runnable", "mem.util.used", "mem.vmstat.pgfault",
+      "mem.vmstat.pgmajfault", "network.interface.in.bytes", "network.interface.out.bytes",
+      "network.interface.in.drops", "network.interface.out.drops",
+      "network.interface.in.packets", "network.interface.out.packets", "network.tcp.timeouts",
+      "network.tcp.listendrops", "network.tcp.listenoverflows", "network.tcp.retranssegs",
+      "network.tcp.fastretrans", "network.tcp.slowstartretrans", "network.tcp.synretrans",
+      "disk.dev.read_rawactive", "disk.dev.write_rawactive", "disk.dev.read",
+      "disk.dev.write", "disk.dev.read_bytes", "disk.dev.write_bytes", "disk.dev.avactive");
   /** Panels a browser loads at once (its connections to one server). */
   private static final int PANELS_AT_ONCE = 6;
   private static final Pattern ID = Pattern.compile("\"([0-9a-f]{40})\"");
@@ -53,21 +64,28 @@ public final class PmproxyDashboard {
     String start = String.valueOf(from - 2 * widen);
     String finish = String.valueOf(to + widen);
     String step = String.valueOf(interval);
-    double[] theirs = refreshes(pmproxy, host, start, finish, step, passes);
-    double[] ours = refreshes(pmsql, host, start, finish, step, passes);
+    Map<String, Long> theirValues = new TreeMap<>();
+    Map<String, Long> ourValues = new TreeMap<>();
+    double[] theirs = refreshes(pmproxy, host, start, finish, step, passes, theirValues);
+    double[] ours = refreshes(pmsql, host, start, finish, step, passes, ourValues);
     System.out.printf("%-34s %12s %12s %8s%n", "dashboard refresh (" + PANELS.size()
-        + " panels)", "pmproxy", "pmsql", "ratio");
+        + " targets)", "pmproxy", "pmsql", "ratio");
     System.out.printf("%-34s %10.1f ms %9.1f ms %8.2f%n", "first refresh", theirs[0] * 1e3,
         ours[0] * 1e3, theirs[0] / ours[0]);
     System.out.printf("%-34s %10.1f ms %9.1f ms %8.2f%n", "median of the next " + (passes - 1),
         median(theirs) * 1e3, median(ours) * 1e3, median(theirs) / median(ours));
     System.out.printf("%-34s %10.0f %12.0f%n", "values in a refresh", theirs[passes],
         ours[passes]);
+    theirValues.forEach((metric, count) -> {
+      if (!count.equals(ourValues.get(metric))) {
+        System.out.printf("  %-32s %10d %12d%n", metric, count, ourValues.get(metric));
+      }
+    });
   }
 
-  /** Seconds of each refresh, then the values one refresh returned. */
+  /** Seconds of each refresh, then the values one refresh returned (also by panel). */
   private static double[] refreshes(String server, String host, String start, String finish,
-      String step, int passes) throws Exception {
+      String step, int passes, Map<String, Long> byPanel) throws Exception {
     double[] seconds = new double[passes + 1];
     ExecutorService browser = Executors.newFixedThreadPool(PANELS_AT_ONCE);
     try {
@@ -78,8 +96,10 @@ public final class PmproxyDashboard {
           panels.add(browser.submit(() -> panel(server, host, metric, start, finish, step)));
         }
         long values = 0;
-        for (Future<Long> panel : panels) {
-          values += panel.get();
+        for (int i = 0; i < panels.size(); i++) {
+          long panelValues = panels.get(i).get();
+          byPanel.put(PANELS.get(i), panelValues);
+          values += panelValues;
         }
         seconds[pass] = (System.nanoTime() - begin) / 1e9;
         seconds[passes] = values;

@@ -20,11 +20,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +40,7 @@ import org.pmsql.server.PcpServer;
 import org.pmsql.serving.Limits;
 import org.pmsql.testsupport.PcpTools;
 import org.pmsql.testsupport.Pmlogger;
+import org.pmsql.testsupport.Pmrep;
 
 /**
  * pmsql's pmproxy API against the real thing: Debian's redis-server and PCP's own pmproxy with
@@ -440,6 +446,95 @@ class PmproxyOracleTest {
       }
     }
     assertTrue(compared > 50, compared + " values compared");
+  }
+
+  /**
+   * grafana-pcp's Valkey data source showing its bundled host overview
+   * (pcp-valkey-host-overview.jsonnet: every panel's expression) over a corpus archive, asked as
+   * the data source asks (query, descs, instances, labels, then values): the window's values
+   * are exactly libpcp's (pmrep's every record, raw) for each metric, time and instance, and a
+   * window sampled at grafana's interval gives only values pmrep read at those times.
+   */
+  @Test
+  void valkeysHostOverviewAnswersAsLibpcpReadsTheArchive() throws Exception {
+    List<String> dashboard = List.of("kernel.all.load", "mem.util.free", "mem.util.cached",
+        "mem.physmem", "kernel.percpu.cpu.user", "kernel.percpu.cpu.sys", "kernel.all.pswitch",
+        "kernel.all.runnable", "mem.util.used", "mem.vmstat.pgfault", "mem.vmstat.pgmajfault",
+        "network.interface.in.bytes", "network.interface.out.bytes",
+        "network.interface.in.drops", "network.interface.out.drops",
+        "network.interface.in.packets", "network.interface.out.packets", "network.tcp.timeouts",
+        "network.tcp.listendrops", "network.tcp.listenoverflows", "network.tcp.retranssegs",
+        "network.tcp.fastretrans", "network.tcp.slowstartretrans", "network.tcp.synretrans",
+        "disk.dev.read_rawactive", "disk.dev.write_rawactive", "disk.dev.read",
+        "disk.dev.write", "disk.dev.read_bytes", "disk.dev.write_bytes", "disk.dev.avactive");
+    // the first hour of the archive (13:10 to 16:24 UTC); pmrep reads times in UTC (-Z UTC)
+    String start = "1514812211";
+    String finish = "1514815811";
+    int panels = 0;
+    long compared = 0;
+    for (String metric : dashboard) {
+      String ids = join(get(ours, "/series/query", "expr", metric + "{hostname == \"bozo\"}"));
+      if (ids.isEmpty()) {
+        continue;
+      }
+      get(ours, "/series/descs", "series", ids);
+      Map<String, String> instanceNames = new HashMap<>();
+      for (JsonNode i : get(ours, "/series/instances", "series", ids)) {
+        instanceNames.put(i.get("instance").asText(), i.get("name").asText());
+      }
+      get(ours, "/series/labels", "series", instanceNames.isEmpty() ? ids
+          : String.join(",", instanceNames.keySet()));
+      Map<String, String> expected = new TreeMap<>();
+      Pmrep.cells(hosts.get("bozo"), List.of("-u", "-r", "-S", "@" + utc(start), "-T",
+          "@" + utc(finish)), metric).forEach(expected::put);
+      // pmrep -T also prints the first record after the end
+      expected.keySet().removeIf(key -> key.compareTo(utc(finish)) > 0);
+      Map<String, String> actual = new TreeMap<>();
+      for (JsonNode v : get(ours, "/series/values", "series", ids, "start", start, "finish",
+          finish)) {
+        actual.put(readingKey(metric, v, instanceNames), v.get("value").asText());
+      }
+      List<String> missing = new ArrayList<>(expected.keySet());
+      missing.removeAll(actual.keySet());
+      List<String> extra = new ArrayList<>(actual.keySet());
+      extra.removeAll(expected.keySet());
+      assertTrue(missing.isEmpty() && extra.isEmpty(), metric + ": pmrep's, not pmsql's "
+          + missing.subList(0, Math.min(5, missing.size())) + "; pmsql's, not pmrep's "
+          + extra.subList(0, Math.min(5, extra.size())) + " of " + expected.size());
+      expected.forEach((key, reading) -> assertEquals(Double.parseDouble(reading),
+          Double.parseDouble(actual.get(key)), Math.abs(Double.parseDouble(reading)) * 1e-6,
+          key));
+      JsonNode sampled = get(ours, "/series/values", "series", ids, "start", start, "finish",
+          finish, "interval", "300");
+      assertTrue(sampled.size() > 0 && sampled.size() < actual.size(), metric);
+      for (JsonNode v : sampled) {
+        String key = readingKey(metric, v, instanceNames);
+        assertEquals(actual.get(key), v.get("value").asText(), "sampled " + key);
+      }
+      panels++;
+      compared += actual.size();
+    }
+    assertTrue(panels >= 25, panels + " of the dashboard's metrics in the archive");
+    assertTrue(compared > 5_000, compared + " values compared");
+  }
+
+  /** pmrep's key for a value: its UTC time to the microsecond, metric and instance name. */
+  private static String readingKey(String metric, JsonNode value,
+      Map<String, String> instanceNames) {
+    // pmproxy's timestamp: milliseconds, '.', the microseconds within them (unpadded)
+    String[] stamp = value.get("timestamp").asText().split("\\.");
+    long micros = Long.parseLong(stamp[0]) * 1000 + Long.parseLong(stamp[1]);
+    String time = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS"));
+    String instance = value.has("instance") ? instanceNames.get(value.get("instance").asText())
+        : null;
+    return time + " " + (instance == null ? metric : metric + "-" + instance);
+  }
+
+  private static String utc(String epochSeconds) {
+    return LocalDateTime.ofEpochSecond(Long.parseLong(epochSeconds), 0, ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
   }
 
   /** A fetch follows the archive pmlogger is writing: each poll may see a newer record. */
