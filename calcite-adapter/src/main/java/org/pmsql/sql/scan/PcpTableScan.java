@@ -106,7 +106,7 @@ public final class PcpTableScan extends TableScan implements EnumerableRel {
     if (spec.metrics != null || spec.prefixes != null) {
       factor *= 0.1;
     }
-    if (spec.restrictsInstances()) {
+    if (spec.insts != null || spec.instances != null) {
       factor *= 0.5;
     }
     if (spec.fields != null) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.calcite.DataContext;
-import org.pmsql.archive.format.MetricDesc;
+import org.pmsql.archive.values.ValueSelection;
 
 /**
  * What a scan of a metrics table reads: a time window (the latest lower bound and the earliest
@@ -83,35 +83,9 @@ public final class ScanSpec {
     return new ScanSpec(lower, upper, bound, null, prefixes, insts, instances, fields);
   }
 
-  boolean restrictsInstances() {
-    return insts != null || instances != null;
-  }
-
-  /**
-   * The name a wanted metric's rows carry, or null when it is not wanted: the name PCP tools
-   * report (its first), unless the scan asks for it by another of its names, then that name,
-   * so that {@code metric = 'alias'} (checked again above the scan) keeps its rows.
-   */
-  String reportedName(MetricDesc desc) {
-    List<String> names = desc.names().isEmpty() ? List.of(desc.name()) : desc.names();
-    if (metrics == null && prefixes == null) {
-      return names.get(0);
-    }
-    for (String name : names) {
-      if (metrics != null && metrics.contains(name)) {
-        return name;
-      }
-    }
-    if (prefixes != null) {
-      for (String name : names) {
-        for (String p : prefixes) {
-          if (name.startsWith(p)) {
-            return name;
-          }
-        }
-      }
-    }
-    return null;
+  /** The metrics and instances whose values the scan reads. */
+  ValueSelection selection() {
+    return new ValueSelection(metrics, prefixes, insts, instances);
   }
 
   /**

@@ -1,4 +1,4 @@
-package org.pmsql.sql.scan;
+package org.pmsql.archive.values;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.pmsql.sql.scan;
+package org.pmsql.archive.values;
 
 import java.util.Arrays;
 

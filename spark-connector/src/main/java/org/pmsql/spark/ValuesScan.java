@@ -1,0 +1,77 @@
+package org.pmsql.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+import org.pmsql.archive.ArchiveDiscovery;
+import org.pmsql.archive.ArchiveSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A planned read: the archives found on the driver, cut into slices per host; each slice is
+ * read on an executor.
+ */
+final class ValuesScan implements Scan, Batch {
+  private static final Logger LOG = LoggerFactory.getLogger(ValuesScan.class);
+
+  private final ReadSpec spec;
+  private final long partitionBytes;
+
+  ValuesScan(ReadSpec spec, long partitionBytes) {
+    this.spec = spec;
+    this.partitionBytes = partitionBytes;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return ValueColumns.schema(spec.columns());
+  }
+
+  @Override
+  public String description() {
+    return spec.describe();
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions() {
+    if (spec.empty()) {
+      return new InputPartition[0];
+    }
+    ArchiveDiscovery found = ArchiveDiscovery.discover(spec.archives().stream()
+        .map(Path::of).toList());
+    found.failures().forEach(e -> LOG.warn("pcp: {} (not read)", e.getMessage()));
+    List<InputPartition> slices = new ArrayList<>();
+    for (ArchiveSet set : found.sets()) {
+      if (spec.hosts() == null || spec.hosts().contains(set.hostname())) {
+        slices.addAll(Slices.of(set, spec, partitionBytes));
+      }
+    }
+    return slices.toArray(InputPartition[]::new);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new SliceReaders();
+  }
+
+  /** Made on the driver, sent to executors: a reader per slice. */
+  static final class SliceReaders implements PartitionReaderFactory {
+    @Override
+    public PartitionReader<InternalRow> createReader(InputPartition partition) {
+      return new SliceReader((Slice) partition);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package org.pmsql.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pmsql.testsupport.LibpcpTotals;
+import org.pmsql.testsupport.PcpTools;
+import org.pmsql.testsupport.Pmrep;
+
+/**
+ * The "pcp" data source in a local[2] Spark session, its answers checked against libpcp's
+ * (the pcp-oracle's totals, pmrep's values and rates) on corpus archives: plain v2, v3, and
+ * multi-volume xz; slices small enough that every archive is read by several tasks.
+ */
+class PcpDataSourceTest {
+  private static final Path BOZO = PcpTools.corpus().resolve("20180102");
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("pmsql-spark-connector-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static Dataset<Row> read(Path archive, long partitionBytes) {
+    return spark.read().format("pcp").option("archives", archive.toString())
+        .option("partitionBytes", Long.toString(partitionBytes)).load();
+  }
+
+  /** Each metric's count and sum of values equal libpcp's, whatever the slices. */
+  @Test
+  void everyMetricsCountAndSumAreLibpcps() throws Exception {
+    for (String name : List.of("20180102", "omnibus_v3")) {
+      Path archive = PcpTools.corpus().resolve(name);
+      Map<String, LibpcpTotals> expected = LibpcpTotals.of(archive);
+      Dataset<Row> values = read(archive, 256 << 10);
+      assertTrue(values.rdd().getNumPartitions() > 1 || name.equals("omnibus_v3"),
+          name + " is read in slices");
+      Map<String, String> actual = new TreeMap<>();
+      for (Row r : values.groupBy("metric").agg(count(lit(1)),
+          sum(coalesce(col("val_exact"), col("val")))).collectAsList()) {
+        actual.put(r.getString(0), r.getLong(1) + " " + r.get(2));
+      }
+      int compared = 0;
+      for (Map.Entry<String, LibpcpTotals> e : expected.entrySet()) {
+        String row = actual.get(e.getKey());
+        assertTrue(row != null, name + ": " + e.getKey() + " is read");
+        String[] countAndSum = row.split(" ");
+        assertEquals(e.getValue().count, Long.parseLong(countAndSum[0]), e.getKey());
+        if (!countAndSum[1].equals("null")) {
+          double sum = Double.parseDouble(countAndSum[1]);
+          assertEquals(e.getValue().sum(), sum, Math.abs(sum) * 1e-9, e.getKey());
+        }
+        compared++;
+      }
+      assertEquals(expected.size(), compared);
+      assertEquals(expected.size(), actual.size(), name + ": no metric libpcp does not read");
+    }
+  }
+
+  /** A multi-volume xz archive (23 M values), one metric pushed: libpcp's count and sum. */
+  @Test
+  void aMultiVolumeCompressedArchiveReadsAsLibpcp() throws Exception {
+    Path archive = PcpTools.corpus().resolve("20180416.10.00");
+    String metric = "kernel.all.pswitch";
+    LibpcpTotals expected = LibpcpTotals.of(archive).get(metric);
+    Dataset<Row> one = read(archive, 1 << 20).filter(col("metric").equalTo(metric));
+    assertTrue(one.queryExecution().executedPlan().toString().contains("metric IN ["
+        + metric + "]"), one.queryExecution().executedPlan().toString());
+    Row r = one.agg(count(lit(1)), sum(col("val_exact"))).first();
+    assertEquals(expected.count, r.getLong(0));
+    assertEquals(expected.exact.toString(), r.getDecimal(1).toBigInteger().toString());
+  }
+
+  /**
+   * Rates and instance names are pmrep's at every time, also at the first value of every
+   * slice (read from the look-back before it), with slices of 64 KiB.
+   */
+  @Test
+  void ratesAndInstanceNamesAreRightAcrossSlices() throws Exception {
+    String metric = "disk.dev.read";
+    Map<String, String> pmrep = Pmrep.cells(BOZO, List.of("-u"), metric);
+    Dataset<Row> values = read(BOZO, 64 << 10).filter(col("metric").equalTo(metric)
+        .and(col("rate").isNotNull())).select("ts_ns", "instance", "rate");
+    assertTrue(read(BOZO, 64 << 10).rdd().getNumPartitions() >= 10, "many slices");
+    Map<String, Double> spark = new TreeMap<>();
+    DateTimeFormatter micros = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    for (Row r : values.collectAsList()) {
+      long ns = r.getLong(0);
+      String time = LocalDateTime.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
+          (int) Math.floorMod(ns, 1_000_000_000L), ZoneOffset.UTC).format(micros);
+      spark.put(time + " " + metric + "-" + r.getString(1), r.getDouble(2));
+    }
+    assertEquals(pmrep.keySet(), spark.keySet());
+    pmrep.forEach((key, rate) -> assertEquals(Double.parseDouble(rate), spark.get(key),
+        Math.abs(Double.parseDouble(rate)) * 1e-6 + 1e-9, key));
+    assertTrue(pmrep.size() > 500, pmrep.size() + " rates");
+  }
+
+  /** Time, host and instance filters reach the read; counts stay libpcp's. */
+  @Test
+  void filtersArePushedAndAnswersStayLibpcps() throws Exception {
+    Instant cut = Instant.parse("2018-01-01T15:00:00Z");
+    String metric = "kernel.percpu.cpu.user";
+    long after = LibpcpTotals.of(BOZO, cut.toEpochMilli() * 1_000_000L + 1_000_000L)
+        .get(metric).count;
+    Dataset<Row> later = read(BOZO, 1 << 20).filter(col("metric").equalTo(metric)
+        .and(col("ts").gt(lit(Timestamp.from(cut)))).and(col("host").equalTo("bozo")));
+    String plan = later.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("ts_ns >= ") && plan.contains("host IN [bozo]"), plan);
+    assertEquals(after, later.count());
+    assertEquals(0, read(BOZO, 1 << 20).filter(col("host").equalTo("elsewhere")).count());
+    long cpu0 = read(BOZO, 1 << 20).filter(col("metric").equalTo(metric)
+        .and(col("instance").equalTo("cpu0"))).count();
+    long all = LibpcpTotals.of(BOZO).get(metric).count;
+    long instances = read(BOZO, 1 << 20).filter(col("metric").equalTo(metric))
+        .select("instance").distinct().count();
+    assertEquals(all, cpu0 * instances, "every cpu has a value in every record");
+  }
+
+  @Test
+  void badOptionsNameTheOption() {
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> spark.read().format("pcp").load().count());
+    assertTrue(none.getMessage().contains("\"archives\""), none.getMessage());
+    IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
+        () -> read(BOZO, 0).count());
+    assertTrue(bytes.getMessage().contains("\"partitionBytes\""), bytes.getMessage());
+  }
+}
