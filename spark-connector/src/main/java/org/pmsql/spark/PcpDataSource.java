@@ -28,6 +28,8 @@ public final class PcpDataSource implements TableProvider, DataSourceRegister {
   @Override
   public Table getTable(StructType schema, Transform[] partitioning,
       Map<String, String> properties) {
-    return new ValuesTable(ReadOptions.of(new CaseInsensitiveStringMap(properties)));
+    ReadOptions options = ReadOptions.of(new CaseInsensitiveStringMap(properties));
+    return new ValuesTable("pcp values of " + String.join(",", options.archives()),
+        ReadSpec.of(options.archives()), options.partitionBytes());
   }
 }

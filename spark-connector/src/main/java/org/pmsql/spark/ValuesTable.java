@@ -7,23 +7,31 @@ import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** Every host's values, as one table. */
+/**
+ * Values as a table: every host's (the data source's table), or one host's, or one metric of
+ * one host (the catalog's tables), with the columns that still vary.
+ */
 final class ValuesTable implements SupportsRead {
-  private final ReadOptions options;
+  private final String name;
+  private final ReadSpec spec;
+  private final long partitionBytes;
 
-  ValuesTable(ReadOptions options) {
-    this.options = options;
+  /** {@code spec} chooses the values; its columns are the table's. */
+  ValuesTable(String name, ReadSpec spec, long partitionBytes) {
+    this.name = name;
+    this.spec = spec;
+    this.partitionBytes = partitionBytes;
   }
 
   @Override
   public String name() {
-    return "pcp values of " + String.join(",", options.archives());
+    return name;
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public StructType schema() {
-    return ValueColumns.SCHEMA;
+    return ValueColumns.schema(spec.columns());
   }
 
   @Override
@@ -33,6 +41,6 @@ final class ValuesTable implements SupportsRead {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap scanOptions) {
-    return new ValuesScanBuilder(options);
+    return new ValuesScanBuilder(spec, partitionBytes);
   }
 }

@@ -41,6 +41,9 @@ class PcpDataSourceTest {
   static void start() {
     spark = SparkSession.builder().master("local[2]").appName("pmsql-spark-connector-test")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.catalog.pcp", PcpCatalog.class.getName())
+        .config("spark.sql.catalog.pcp.archives", BOZO.toString())
+        .config("spark.sql.catalog.pcp.partitionBytes", Integer.toString(1 << 20))
         .getOrCreate();
   }
 
@@ -145,6 +148,29 @@ class PcpDataSourceTest {
     long instances = read(BOZO, 1 << 20).filter(col("metric").equalTo(metric))
         .select("instance").distinct().count();
     assertEquals(all, cpu0 * instances, "every cpu has a value in every record");
+  }
+
+  /** Spark SQL sees pmsql's schemas: hosts as namespaces, metrics and per-metric tables. */
+  @Test
+  void theCatalogShowsHostsAndTheirTablesAsPmsqlDoes() throws Exception {
+    assertEquals(List.of("bozo"), spark.sql("SHOW NAMESPACES IN pcp").collectAsList().stream()
+        .map(r -> r.getString(0)).toList());
+    List<String> tables = spark.sql("SHOW TABLES IN pcp.bozo").collectAsList().stream()
+        .map(r -> r.getString(1)).toList();
+    assertTrue(tables.contains("metrics") && tables.contains("kernel.percpu.cpu.user"),
+        tables.toString());
+    assertEquals(List.of("ts", "ts_ns", "metric", "inst", "instance", "val", "val_text",
+        "val_exact", "rate"), List.of(spark.table("pcp.bozo.metrics").columns()));
+    String metric = "kernel.percpu.cpu.user";
+    assertEquals(LibpcpTotals.of(BOZO).get(metric).count, spark.sql(
+        "SELECT count(*) FROM pcp.bozo.`" + metric + "`").first().getLong(0));
+    assertEquals(List.of("ts", "ts_ns", "inst", "instance", "val", "val_text", "val_exact",
+        "rate"), List.of(spark.table("pcp.bozo.`" + metric + "`").columns()));
+    assertEquals(spark.sql("SELECT count(*) FROM pcp.bozo.metrics WHERE metric = '" + metric
+        + "'").first().getLong(0), spark.sql("SELECT count(*) FROM pcp.bozo.`" + metric + "`")
+        .first().getLong(0));
+    assertThrows(Exception.class, () -> spark.sql("SELECT * FROM pcp.bozo.`no.such.metric`"));
+    assertThrows(Exception.class, () -> spark.sql("DROP TABLE pcp.bozo.metrics"));
   }
 
   @Test
