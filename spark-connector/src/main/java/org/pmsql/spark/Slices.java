@@ -11,14 +11,19 @@ import java.util.Map;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.format.TemporalIndex;
+import org.pmsql.archive.source.ByteSource;
+import org.pmsql.archive.source.ByteSources;
 import org.pmsql.archive.values.ValueCursor;
 
 /**
- * Cuts each host's archives into slices of about {@code targetBytes} of volume data, at times
- * their temporal indexes name (where a reader can seek), within the read's window. A slice
- * takes the archives its window and its rates' look-back need, no others.
+ * Cuts each host's archives into slices of about {@code targetBytes} of (decompressed) volume
+ * data, at times their temporal indexes name (where a reader can seek), within the read's
+ * window. A slice takes the archives its window and its rates' look-back need, no others.
  */
 final class Slices {
+  /** How many times larger than on disk a volume compressed otherwise than by xz is taken. */
+  private static final int TYPICAL_COMPRESSION = 8;
+
   private Slices() {}
 
   static List<Slice> of(ArchiveSet set, ReadSpec spec, long targetBytes) {
@@ -89,8 +94,25 @@ final class Slices {
     return paths;
   }
 
+  /**
+   * A volume's bytes as a reader sees them: decompressed, which an xz file states in its index
+   * (and the temporal index's offsets count); other compressions only tell it by expanding the
+   * file, so their size on disk is taken times a typical ratio.
+   */
   private static long size(Archive archive, int volume) throws IOException {
     Path file = archive.volumeFile(volume);
-    return file == null || !Files.exists(file) ? 0 : Files.size(file);
+    if (file == null || !Files.exists(file)) {
+      return 0;
+    }
+    String suffix = ByteSources.compressionSuffix(file.toString());
+    if (suffix.isEmpty()) {
+      return Files.size(file);
+    }
+    if (suffix.equals(".xz")) {
+      try (ByteSource source = ByteSources.open(file)) {
+        return source.size();
+      }
+    }
+    return Files.size(file) * TYPICAL_COMPRESSION;
   }
 }
