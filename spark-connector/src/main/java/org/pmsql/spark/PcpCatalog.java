@@ -111,11 +111,11 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
     ReadSpec ofHost = ReadSpec.of(options.archives()).hosts(List.of(set.hostname()));
     String table = name + "." + set.hostname() + "." + ident.name();
     if (ident.name().equals("metrics")) {
-      return new ValuesTable(table, ofHost.columns(HOST_COLUMNS), options.partitionBytes());
+      return new ValuesTable(table, ofHost.columns(HOST_COLUMNS), options);
     }
     if (set.metricNames().contains(ident.name())) {
       return new ValuesTable(table, ofHost.metrics(List.of(ident.name()))
-          .columns(METRIC_COLUMNS), options.partitionBytes());
+          .columns(METRIC_COLUMNS), options);
     }
     throw new NoSuchTableException(ident);
   }

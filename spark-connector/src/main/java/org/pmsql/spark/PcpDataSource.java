@@ -30,6 +30,6 @@ public final class PcpDataSource implements TableProvider, DataSourceRegister {
       Map<String, String> properties) {
     ReadOptions options = ReadOptions.of(new CaseInsensitiveStringMap(properties));
     return new ValuesTable("pcp values of " + String.join(",", options.archives()),
-        ReadSpec.of(options.archives()), options.partitionBytes());
+        ReadSpec.of(options.archives()), options);
   }
 }

@@ -15,6 +15,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveCursor;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.follow.LiveCursor;
 import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.values.ValueCursor;
 import org.pmsql.archive.values.ValueSelection;
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class SliceReader implements PartitionReader<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(SliceReader.class);
 
-  private final Slice slice;
   private final ValueColumns[] columns;
   private final SpecificInternalRow row;
   private final ValueCursor values;
@@ -38,35 +38,55 @@ final class SliceReader implements PartitionReader<InternalRow> {
   private final Map<String, UTF8String> names = new IdentityHashMap<>();
   private final Decimal exact = new Decimal();
 
-  SliceReader(Slice slice) {
-    this.slice = slice;
-    ReadSpec spec = slice.spec();
+  /** The values of {@code host} from {@code lowNanos} to {@code highNanos}, from {@code opener}. */
+  SliceReader(String host, ReadSpec spec, ValueCursor.Opener opener, long lowNanos,
+      long highNanos) {
     this.columns = spec.columns();
     this.row = new SpecificInternalRow(ValueColumns.schema(columns));
-    this.host = UTF8String.fromString(slice.host());
+    this.host = UTF8String.fromString(host);
     boolean rates = false;
     for (ValueColumns c : columns) {
       rates |= c == ValueColumns.RATE;
     }
     ValueSelection selection = new ValueSelection(spec.metrics(), spec.prefixes(),
         spec.insts(), spec.instances());
-    this.values = new ValueCursor(this::open, selection, rates, slice.fromNanos(),
-        slice.toNanos(), () -> { });
+    this.values = new ValueCursor(opener, selection, rates, lowNanos, highNanos, () -> { });
   }
 
-  private ArchiveCursor open(long fromNanos) throws IOException {
-    List<Archive> archives = new ArrayList<>();
-    for (String base : slice.archives()) {
-      archives.add(Archive.open(Path.of(base)));
-    }
-    ArchiveSet set = new ArchiveSet(slice.host(), archives);
-    ArchiveCursor cursor = set.cursor();
-    cursor.onDamageSkipArchive(e -> LOG.warn("pcp: {} (the rest of that archive is skipped)",
-        e.getMessage()));
-    if (fromNanos > set.startNanos()) {
-      cursor.seek(fromNanos);
-    }
-    return cursor;
+  /** A slice of finished history: the host's archives that hold it, read as one set. */
+  static SliceReader of(Slice slice) {
+    return new SliceReader(slice.host(), slice.spec(), from -> {
+      List<Archive> archives = new ArrayList<>();
+      for (String base : slice.archives()) {
+        archives.add(Archive.open(Path.of(base)));
+      }
+      ArchiveSet set = new ArchiveSet(slice.host(), archives);
+      ArchiveCursor cursor = set.cursor();
+      cursor.onDamageSkipArchive(e -> LOG.warn("pcp: {} (the rest of that archive is skipped)",
+          e.getMessage()));
+      if (from > set.startNanos()) {
+        cursor.seek(from);
+      }
+      return cursor;
+    }, slice.fromNanos(), slice.toNanos());
+  }
+
+  /**
+   * A micro-batch of a stream: the host's records after one time up to another that its
+   * logger had written when the batch was planned, followed as pmsql follows a live host (its
+   * newest archive through the tail, finished ones through their index).
+   */
+  static SliceReader of(LiveSlice slice) {
+    List<Path> directories = slice.directories().stream().map(Path::of).toList();
+    long deadline = System.nanoTime() + LiveSlice.WAIT_NANOS;
+    return new SliceReader(slice.host(), slice.spec(), from -> new UntilCursor(
+        new LiveCursor(slice.host(), directories, from, () -> {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("pcp: " + slice.host() + "'s records up to "
+                + slice.untilNanos() + " were on disk when the batch was planned and are"
+                + " not now (archives removed or rewritten?)");
+          }
+        }), slice.untilNanos()), slice.afterNanos() + 1, slice.untilNanos());
   }
 
   @Override

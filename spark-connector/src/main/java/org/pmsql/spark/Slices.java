@@ -79,7 +79,8 @@ final class Slices {
 
   /** The archives holding [low, high] or the look-back before it that rates need. */
   private static List<String> archivesFor(ArchiveSet set, long low, long high) {
-    long from = low == Long.MIN_VALUE ? low : low - ValueCursor.RATE_LOOKBACK_NANOS;
+    long from = low > Long.MIN_VALUE + ValueCursor.RATE_LOOKBACK_NANOS
+        ? low - ValueCursor.RATE_LOOKBACK_NANOS : low;
     List<String> paths = new ArrayList<>();
     List<Archive> archives = set.archives();
     for (int i = 0; i < archives.size(); i++) {

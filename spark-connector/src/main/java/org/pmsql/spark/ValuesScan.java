@@ -9,6 +9,7 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.types.StructType;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
@@ -16,18 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A planned read: the archives found on the driver, cut into slices per host; each slice is
- * read on an executor.
+ * A planned read: the archives found on the driver, cut into slices per host, each read on an
+ * executor; or a stream of micro-batches that follows the hosts' loggers.
  */
 final class ValuesScan implements Scan, Batch {
   private static final Logger LOG = LoggerFactory.getLogger(ValuesScan.class);
 
   private final ReadSpec spec;
-  private final long partitionBytes;
+  private final ReadOptions options;
 
-  ValuesScan(ReadSpec spec, long partitionBytes) {
+  ValuesScan(ReadSpec spec, ReadOptions options) {
     this.spec = spec;
-    this.partitionBytes = partitionBytes;
+    this.options = options;
   }
 
   @Override
@@ -46,6 +47,11 @@ final class ValuesScan implements Scan, Batch {
   }
 
   @Override
+  public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    return new LiveValues(spec, options.startingNanos());
+  }
+
+  @Override
   public InputPartition[] planInputPartitions() {
     if (spec.empty()) {
       return new InputPartition[0];
@@ -56,7 +62,7 @@ final class ValuesScan implements Scan, Batch {
     List<InputPartition> slices = new ArrayList<>();
     for (ArchiveSet set : found.sets()) {
       if (spec.hosts() == null || spec.hosts().contains(set.hostname())) {
-        slices.addAll(Slices.of(set, spec, partitionBytes));
+        slices.addAll(Slices.of(set, spec, options.partitionBytes()));
       }
     }
     return slices.toArray(InputPartition[]::new);
@@ -71,7 +77,8 @@ final class ValuesScan implements Scan, Batch {
   static final class SliceReaders implements PartitionReaderFactory {
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
-      return new SliceReader((Slice) partition);
+      return partition instanceof LiveSlice live ? SliceReader.of(live)
+          : SliceReader.of((Slice) partition);
     }
   }
 }

@@ -28,13 +28,13 @@ import org.apache.spark.sql.types.StructType;
 final class ValuesScanBuilder
     implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns {
   private static final long MILLI = 1_000_000L;
-  private final long partitionBytes;
+  private final ReadOptions options;
   private ReadSpec spec;
   private Filter[] pushed = new Filter[0];
 
-  ValuesScanBuilder(ReadSpec spec, long partitionBytes) {
+  ValuesScanBuilder(ReadSpec spec, ReadOptions options) {
     this.spec = spec;
-    this.partitionBytes = partitionBytes;
+    this.options = options;
   }
 
   @Override
@@ -70,7 +70,7 @@ final class ValuesScanBuilder
 
   @Override
   public Scan build() {
-    return new ValuesScan(spec, partitionBytes);
+    return new ValuesScan(spec, options);
   }
 
   /** The spec narrowed by the filter, or the same spec when it does not apply. */

@@ -9,18 +9,19 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * Values as a table: every host's (the data source's table), or one host's, or one metric of
- * one host (the catalog's tables), with the columns that still vary.
+ * one host (the catalog's tables), with the columns that still vary; read as a batch, or as a
+ * stream that follows the hosts' loggers.
  */
 final class ValuesTable implements SupportsRead {
   private final String name;
   private final ReadSpec spec;
-  private final long partitionBytes;
+  private final ReadOptions options;
 
   /** {@code spec} chooses the values; its columns are the table's. */
-  ValuesTable(String name, ReadSpec spec, long partitionBytes) {
+  ValuesTable(String name, ReadSpec spec, ReadOptions options) {
     this.name = name;
     this.spec = spec;
-    this.partitionBytes = partitionBytes;
+    this.options = options;
   }
 
   @Override
@@ -36,11 +37,11 @@ final class ValuesTable implements SupportsRead {
 
   @Override
   public Set<TableCapability> capabilities() {
-    return Set.of(TableCapability.BATCH_READ);
+    return Set.of(TableCapability.BATCH_READ, TableCapability.MICRO_BATCH_READ);
   }
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap scanOptions) {
-    return new ValuesScanBuilder(spec, partitionBytes);
+    return new ValuesScanBuilder(spec, options);
   }
 }

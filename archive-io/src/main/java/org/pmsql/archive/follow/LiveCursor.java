@@ -106,6 +106,18 @@ public final class LiveCursor implements RecordCursor {
 
   @Override
   public boolean next() throws IOException {
+    return advance(true);
+  }
+
+  /**
+   * The next record if one is on disk now (or a newer archive's mark), else false at once
+   * rather than waiting: what a poller asks to learn how far a host's logger has written.
+   */
+  public boolean nextIfWritten() throws IOException {
+    return advance(false);
+  }
+
+  private boolean advance(boolean wait) throws IOException {
     synthetic = false;
     if (history != null) {
       if (history.next()) {
@@ -138,6 +150,10 @@ public final class LiveCursor implements RecordCursor {
           return mark(lastNanos + MARK_GAP_NANOS);
         }
         continue;
+      }
+      if (!wait) {
+        lookForNewer = true;
+        return false;
       }
       lookForNewer = awaitChange() || System.nanoTime() - lastScanNanos > RESCAN_NANOS;
       stop.run();

@@ -66,7 +66,7 @@ public final class ValueCursor implements Closeable {
   /** Moves to the next wanted value; false when there are no more. */
   public boolean next() throws IOException {
     if (cursor == null) {
-      cursor = opener.open(rates && lowNanos != Long.MIN_VALUE
+      cursor = opener.open(rates && lowNanos > Long.MIN_VALUE + RATE_LOOKBACK_NANOS
           ? lowNanos - RATE_LOOKBACK_NANOS : lowNanos);
     }
     while (true) {
