@@ -9,6 +9,7 @@ import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.describe.DescribingTable;
 import org.pmsql.sql.catalog.ArchiveErrors;
 import org.pmsql.sql.catalog.CatalogTables;
 import org.pmsql.sql.catalog.MergedLabels;
@@ -68,10 +69,9 @@ public final class HostSchema extends AbstractSchema {
       map.put("metrics", new MetricsTable(set, null, errors));
       map.put("live", new LiveTable(set, null));
       map.put("latest", new LatestTable(set, Long.MAX_VALUE));
-      map.put("descs", CatalogTables.descs(set));
-      map.put("instances", CatalogTables.instances(set));
-      map.put("archives", CatalogTables.archives(set));
-      map.put("labels", CatalogTables.labels(set));
+      for (DescribingTable table : DescribingTable.values()) {
+        map.put(table.tableName(), CatalogTables.of(table, set));
+      }
       map.put("metric_labels", MergedLabels.table(set));
       map.put("series", SeriesIds.series(set));
       map.put("series_instances", SeriesIds.instances(set));

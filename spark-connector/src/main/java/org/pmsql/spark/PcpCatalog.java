@@ -18,11 +18,13 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.describe.DescribingTable;
 
 /**
  * The archives as Spark SQL sees pmsql's schemas: {@code spark.sql.catalog.pcp=}this class and
  * {@code spark.sql.catalog.pcp.archives=PATH}; each host is a namespace holding {@code metrics}
- * (its values) and a table per metric ({@code pcp.web1.`kernel.all.load`}). Read-only. The
+ * (its values), {@code descs}, {@code instances}, {@code labels} and {@code archives} (as
+ * pmsql's), and a table per metric ({@code pcp.web1.`kernel.all.load`}). Read-only. The
  * archives are looked for again at each listing, so new hosts and metrics appear.
  */
 public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
@@ -98,6 +100,9 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
     }
     List<Identifier> tables = new ArrayList<>();
     tables.add(Identifier.of(namespace, "metrics"));
+    for (DescribingTable t : DescribingTable.values()) {
+      tables.add(Identifier.of(namespace, t.tableName()));
+    }
     set.metricNames().forEach(m -> tables.add(Identifier.of(namespace, m)));
     return tables.toArray(Identifier[]::new);
   }
@@ -112,6 +117,12 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
     String table = name + "." + set.hostname() + "." + ident.name();
     if (ident.name().equals("metrics")) {
       return new ValuesTable(table, ofHost.columns(HOST_COLUMNS), options);
+    }
+    for (DescribingTable t : DescribingTable.values()) {
+      if (t.tableName().equals(ident.name())) {
+        return DescribingTables.table(table, set.hostname(),
+            set.archives().stream().map(a -> a.base().toString()).toList(), t);
+      }
     }
     if (set.metricNames().contains(ident.name())) {
       return new ValuesTable(table, ofHost.metrics(List.of(ident.name()))

@@ -10,11 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,6 +177,43 @@ class PcpDataSourceTest {
         .first().getLong(0));
     assertThrows(Exception.class, () -> spark.sql("SELECT * FROM pcp.bozo.`no.such.metric`"));
     assertThrows(Exception.class, () -> spark.sql("DROP TABLE pcp.bozo.metrics"));
+  }
+
+  /** descs, instances, labels and archives hold pmsql's rows, row for row. */
+  @Test
+  void theCatalogsDescribingTablesArePmsqls() throws Exception {
+    try (Connection pmsql = DriverManager.getConnection("jdbc:pcp:archives=" + BOZO)) {
+      for (String table : List.of("descs", "instances", "labels", "archives")) {
+        List<String> expected = new ArrayList<>();
+        try (Statement st = pmsql.createStatement();
+            ResultSet rs = st.executeQuery("SELECT * FROM bozo." + table)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+              Object v = rs.getObject(i);
+              cells.add(v instanceof Timestamp t ? Long.toString(t.getTime())
+                  : String.valueOf(v));
+            }
+            expected.add(String.join("|", cells));
+          }
+        }
+        List<String> actual = new ArrayList<>();
+        for (Row r : spark.table("pcp.bozo." + table).collectAsList()) {
+          List<String> cells = new ArrayList<>();
+          for (int i = 0; i < r.size(); i++) {
+            Object v = r.get(i);
+            cells.add(v instanceof Timestamp t ? Long.toString(t.getTime()) : String.valueOf(v));
+          }
+          actual.add(String.join("|", cells));
+        }
+        Collections.sort(expected);
+        Collections.sort(actual);
+        assertTrue(expected.size() > 0 || table.equals("labels"), table + " (this v2 archive"
+            + " has no labels)");
+        assertEquals(expected, actual, table);
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,155 @@
+package org.pmsql.spark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.pmsql.archive.Archive;
+import org.pmsql.archive.ArchiveSet;
+import org.pmsql.archive.describe.Column;
+import org.pmsql.archive.describe.DescribingTable;
+
+/**
+ * A host's tables that describe its archives (descs, instances, labels, archives) in Spark's
+ * catalog: the same columns and rows as pmsql's, times to the millisecond; small, so one task
+ * reads the host's metadata and makes them.
+ */
+final class DescribingTables {
+  private DescribingTables() {}
+
+  static SupportsRead table(String name, String host, List<String> archives,
+      DescribingTable table) {
+    StructType schema = schema(table);
+    Part part = new Part(host, archives, table);
+    return new SupportsRead() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      @SuppressWarnings("deprecation")
+      public StructType schema() {
+        return schema;
+      }
+
+      @Override
+      public Set<TableCapability> capabilities() {
+        return Set.of(TableCapability.BATCH_READ);
+      }
+
+      @Override
+      public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+        return () -> new OnePart(schema, part);
+      }
+    };
+  }
+
+  private static StructType schema(DescribingTable table) {
+    List<StructField> fields = new ArrayList<>();
+    for (Column c : table.columns()) {
+      DataType type = switch (c.kind()) {
+        case TEXT -> DataTypes.StringType;
+        case INTEGER -> DataTypes.IntegerType;
+        case DOUBLE -> DataTypes.DoubleType;
+        case TIME -> DataTypes.TimestampType;
+      };
+      fields.add(new StructField(c.name(), type, c.nullable(), Metadata.empty()));
+    }
+    return new StructType(fields.toArray(StructField[]::new));
+  }
+
+  /** The host's archives and the table to make of them. */
+  record Part(String host, List<String> archives, DescribingTable table)
+      implements InputPartition {}
+
+  private record OnePart(StructType schema, Part part) implements Scan, Batch {
+    @Override
+    public StructType readSchema() {
+      return schema;
+    }
+
+    @Override
+    public Batch toBatch() {
+      return this;
+    }
+
+    @Override
+    public InputPartition[] planInputPartitions() {
+      return new InputPartition[] {part};
+    }
+
+    @Override
+    public PartitionReaderFactory createReaderFactory() {
+      return new Readers();
+    }
+  }
+
+  static final class Readers implements PartitionReaderFactory {
+    @Override
+    public PartitionReader<InternalRow> createReader(InputPartition partition) {
+      Part part = (Part) partition;
+      List<Archive> archives = new ArrayList<>();
+      try {
+        for (String base : part.archives()) {
+          archives.add(Archive.open(Path.of(base)));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e.getMessage(), e);
+      }
+      List<Column> columns = part.table().columns();
+      Iterator<Object[]> rows = part.table().rows(new ArchiveSet(part.host(), archives))
+          .iterator();
+      return new PartitionReader<>() {
+        private InternalRow current;
+
+        @Override
+        public boolean next() {
+          if (!rows.hasNext()) {
+            return false;
+          }
+          Object[] row = rows.next();
+          Object[] values = new Object[row.length];
+          for (int i = 0; i < row.length; i++) {
+            values[i] = row[i] == null ? null : switch (columns.get(i).kind()) {
+              case TEXT -> UTF8String.fromString((String) row[i]);
+              case TIME -> Math.floorDiv((Long) row[i], 1_000_000L) * 1000L;
+              default -> row[i];
+            };
+          }
+          current = new GenericInternalRow(values);
+          return true;
+        }
+
+        @Override
+        public InternalRow get() {
+          return current;
+        }
+
+        @Override
+        public void close() {
+          // the rows were made at once; nothing stays open
+        }
+      };
+    }
+  }
+}
