@@ -12,16 +12,17 @@ import java.util.stream.Collectors;
 /**
  * What a read takes from the archives, as filters pushed into it narrow it: the archive paths,
  * the hosts, metrics (names or prefixes), instances (numbers or names) and time window
- * (nanoseconds, inclusive) wanted (null: all), and the columns to produce. It only prunes:
+ * (nanoseconds, inclusive) wanted (null: all), the columns to produce, and the rows a slice
+ * need give at most (a query's LIMIT, which Spark applies again over all). It only prunes:
  * Spark evaluates every filter again on the rows, so a bound here may be loose, never tight.
  */
 record ReadSpec(List<String> archives, Set<String> hosts, Set<String> metrics,
     Set<String> prefixes, Set<Integer> insts, Set<String> instances, long lowNanos,
-    long highNanos, ValueColumns[] columns) implements Serializable {
+    long highNanos, ValueColumns[] columns, long limit) implements Serializable {
 
   static ReadSpec of(List<String> archives) {
     return new ReadSpec(List.copyOf(archives), null, null, null, null, null, Long.MIN_VALUE,
-        Long.MAX_VALUE, ValueColumns.values());
+        Long.MAX_VALUE, ValueColumns.values(), Long.MAX_VALUE);
   }
 
   /** Whether no value can be read: an empty window or an empty choice. */
@@ -36,22 +37,22 @@ record ReadSpec(List<String> archives, Set<String> hosts, Set<String> metrics,
 
   ReadSpec from(long nanos) {
     return new ReadSpec(archives, hosts, metrics, prefixes, insts, instances,
-        Math.max(lowNanos, nanos), highNanos, columns);
+        Math.max(lowNanos, nanos), highNanos, columns, limit);
   }
 
   ReadSpec until(long nanos) {
     return new ReadSpec(archives, hosts, metrics, prefixes, insts, instances, lowNanos,
-        Math.min(highNanos, nanos), columns);
+        Math.min(highNanos, nanos), columns, limit);
   }
 
   ReadSpec hosts(Collection<String> names) {
     return new ReadSpec(archives, both(hosts, names), metrics, prefixes, insts, instances,
-        lowNanos, highNanos, columns);
+        lowNanos, highNanos, columns, limit);
   }
 
   ReadSpec metrics(Collection<String> names) {
     return new ReadSpec(archives, hosts, both(metrics, names), null, insts, instances,
-        lowNanos, highNanos, columns);
+        lowNanos, highNanos, columns, limit);
   }
 
   /** Metrics under a prefix; an exact choice already made is narrower, and stays. */
@@ -60,22 +61,27 @@ record ReadSpec(List<String> archives, Set<String> hosts, Set<String> metrics,
       return this;
     }
     return new ReadSpec(archives, hosts, null, Set.of(prefix), insts, instances, lowNanos,
-        highNanos, columns);
+        highNanos, columns, limit);
   }
 
   ReadSpec insts(Collection<Integer> numbers) {
     return new ReadSpec(archives, hosts, metrics, prefixes, both(insts, numbers), instances,
-        lowNanos, highNanos, columns);
+        lowNanos, highNanos, columns, limit);
   }
 
   ReadSpec instances(Collection<String> names) {
     return new ReadSpec(archives, hosts, metrics, prefixes, insts, both(instances, names),
-        lowNanos, highNanos, columns);
+        lowNanos, highNanos, columns, limit);
   }
 
   ReadSpec columns(ValueColumns[] chosen) {
     return new ReadSpec(archives, hosts, metrics, prefixes, insts, instances, lowNanos,
-        highNanos, chosen.clone());
+        highNanos, chosen.clone(), limit);
+  }
+
+  ReadSpec limit(long rows) {
+    return new ReadSpec(archives, hosts, metrics, prefixes, insts, instances, lowNanos,
+        highNanos, columns, Math.min(limit, rows));
   }
 
   private static <T> Set<T> both(Set<T> chosen, Collection<T> more) {
@@ -109,6 +115,9 @@ record ReadSpec(List<String> archives, Set<String> hosts, Set<String> metrics,
     }
     if (highNanos != Long.MAX_VALUE) {
       parts.add("ts_ns <= " + highNanos);
+    }
+    if (limit != Long.MAX_VALUE) {
+      parts.add("LIMIT " + limit);
     }
     return "pcp [" + String.join(", ", parts) + "] columns "
         + Arrays.stream(columns).map(c -> c.sqlName).collect(Collectors.joining(", "));

@@ -37,11 +37,14 @@ final class SliceReader implements PartitionReader<InternalRow> {
   private final UTF8String host;
   private final Map<String, UTF8String> names = new IdentityHashMap<>();
   private final Decimal exact = new Decimal();
+  private final long limit;
+  private long rows;
 
   /** The values of {@code host} from {@code lowNanos} to {@code highNanos}, from {@code opener}. */
   SliceReader(String host, ReadSpec spec, ValueCursor.Opener opener, long lowNanos,
       long highNanos) {
     this.columns = spec.columns();
+    this.limit = spec.limit();
     this.row = new SpecificInternalRow(ValueColumns.schema(columns));
     this.host = UTF8String.fromString(host);
     boolean rates = false;
@@ -91,7 +94,7 @@ final class SliceReader implements PartitionReader<InternalRow> {
 
   @Override
   public boolean next() throws IOException {
-    if (!values.next()) {
+    if (rows++ >= limit || !values.next()) {
       return false;
     }
     for (int i = 0; i < columns.length; i++) {

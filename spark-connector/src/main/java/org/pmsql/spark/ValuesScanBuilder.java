@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
+import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.sources.EqualTo;
 import org.apache.spark.sql.sources.Filter;
@@ -22,11 +23,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Narrows a read by the filters Spark offers (time bounds on ts or ts_ns, host, metric and
- * instance equality and IN, metric prefixes) and the columns it needs. Every filter is also
- * handed back for Spark to evaluate on the rows: the read only prunes.
+ * instance equality and IN, metric prefixes), the columns it needs and its LIMIT. Every filter
+ * is also handed back for Spark to evaluate on the rows: the read only prunes.
  */
-final class ValuesScanBuilder
-    implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns {
+final class ValuesScanBuilder implements ScanBuilder, SupportsPushDownFilters,
+    SupportsPushDownRequiredColumns, SupportsPushDownLimit {
   private static final long MILLI = 1_000_000L;
   private final ReadOptions options;
   private ReadSpec spec;
@@ -66,6 +67,13 @@ final class ValuesScanBuilder
       }
     }
     spec = spec.columns(chosen.toArray(ValueColumns[]::new));
+  }
+
+  /** Each slice stops after the limit; Spark applies it again over all the slices. */
+  @Override
+  public boolean pushLimit(int limit) {
+    spec = spec.limit(limit);
+    return true;
   }
 
   @Override

@@ -154,6 +154,10 @@ class PcpDataSourceTest {
     long instances = read(BOZO, 1 << 20).filter(col("metric").equalTo(metric))
         .select("instance").distinct().count();
     assertEquals(all, cpu0 * instances, "every cpu has a value in every record");
+    Dataset<Row> first = read(BOZO, 1 << 20).limit(7);
+    assertTrue(first.queryExecution().executedPlan().toString().contains("LIMIT 7"),
+        first.queryExecution().executedPlan().toString());
+    assertEquals(7, first.collectAsList().size());
   }
 
   /** Spark SQL sees pmsql's schemas: hosts as namespaces, metrics and per-metric tables. */
@@ -214,6 +218,19 @@ class PcpDataSourceTest {
         assertEquals(expected, actual, table);
       }
     }
+  }
+
+  /**
+   * A damaged volume gives its whole records (libpcp's too) and is then skipped; an archive
+   * whose label is damaged is left out; neither fails the job.
+   */
+  @Test
+  void damagedArchivesGiveWhatLibpcpReadsAndFailNothing() throws Exception {
+    Path bad = PcpTools.BAD_CORPUS;
+    long libpcp = LibpcpTotals.of(bad.resolve("badlen-3")).values().stream()
+        .mapToLong(t -> t.count).sum();
+    assertEquals(libpcp, spark.read().format("pcp").option("archives", bad.resolve("badlabel-1")
+        + "," + bad.resolve("badlen-3")).option("partitionBytes", "4096").load().count());
   }
 
   @Test
