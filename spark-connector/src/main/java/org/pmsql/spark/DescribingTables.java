@@ -8,20 +8,17 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
@@ -36,32 +33,12 @@ import org.pmsql.archive.describe.DescribingTable;
 final class DescribingTables {
   private DescribingTables() {}
 
-  static SupportsRead table(String name, String host, List<String> archives,
+  static ReadOnlyTable table(String name, String host, List<String> archives,
       DescribingTable table) {
     StructType schema = schema(table);
     Part part = new Part(host, archives, table);
-    return new SupportsRead() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      @SuppressWarnings("deprecation")
-      public StructType schema() {
-        return schema;
-      }
-
-      @Override
-      public Set<TableCapability> capabilities() {
-        return Set.of(TableCapability.BATCH_READ);
-      }
-
-      @Override
-      public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-        return () -> new OnePart(schema, part);
-      }
-    };
+    return new ReadOnlyTable(name, schema, Set.of(TableCapability.BATCH_READ),
+        () -> () -> new OnePart(schema, part));
   }
 
   private static StructType schema(DescribingTable table) {

@@ -116,7 +116,7 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
     ReadSpec ofHost = ReadSpec.of(options.archives()).hosts(List.of(set.hostname()));
     String table = name + "." + set.hostname() + "." + ident.name();
     if (ident.name().equals("metrics")) {
-      return new ValuesTable(table, ofHost.columns(HOST_COLUMNS), options);
+      return ReadOnlyTable.ofValues(table, ofHost.columns(HOST_COLUMNS), options);
     }
     for (DescribingTable t : DescribingTable.values()) {
       if (t.tableName().equals(ident.name())) {
@@ -125,7 +125,7 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
       }
     }
     if (set.metricNames().contains(ident.name())) {
-      return new ValuesTable(table, ofHost.metrics(List.of(ident.name()))
+      return ReadOnlyTable.ofValues(table, ofHost.metrics(List.of(ident.name()))
           .columns(METRIC_COLUMNS), options);
     }
     throw new NoSuchTableException(ident);

@@ -29,7 +29,7 @@ public final class PcpDataSource implements TableProvider, DataSourceRegister {
   public Table getTable(StructType schema, Transform[] partitioning,
       Map<String, String> properties) {
     ReadOptions options = ReadOptions.of(new CaseInsensitiveStringMap(properties));
-    return new ValuesTable("pcp values of " + String.join(",", options.archives()),
+    return ReadOnlyTable.ofValues("pcp values of " + String.join(",", options.archives()),
         ReadSpec.of(options.archives()), options);
   }
 }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -589,15 +590,7 @@ class PmproxyOracleTest {
       expressions.add(f + "(" + load + window + ")");
     }
     expressions.add("max_sample(rate(kernel.all.cpu.user{hostname==\"bozo\"}" + window + "))");
-    for (String expression : expressions) {
-      JsonNode expected = get(theirs, "/series/query", "expr", expression);
-      JsonNode actual = get(ours, "/series/query", "expr", expression);
-      assertTrue(expected.size() > 0, expression + ": pmproxy answered " + expected);
-      assertEquals(sorted(expected), sorted(actual), expression);
-      String plain = expression.replace(window, "");
-      assertEquals(get(theirs, "/series/query", "expr", plain),
-          get(ours, "/series/query", "expr", plain), plain);
-    }
+    sameAsPmproxy(expressions, window, plain -> false);
     String id = get(ours, "/series/query", "expr", "rate(" + forks + ")").get(0).asText();
     assertEquals(get(theirs, "/series/descs", "series", id),
         get(ours, "/series/descs", "series", id), "the expression's descriptor");
@@ -627,20 +620,9 @@ class PmproxyOracleTest {
         "nth_percentile_sample(" + load + ", 100)", load + "+" + load, load + "*" + load,
         load + "/" + load, used + "-" + used, forks + "+" + forks, cpus + "*" + cpus,
         used + "*2", "3*" + forks, "max_inst(" + load + ")*2");
-    for (String expression : expressions) {
-      JsonNode expected = get(theirs, "/series/query", "expr", expression);
-      JsonNode actual = get(ours, "/series/query", "expr", expression);
-      assertTrue(expected.size() > 0, expression + ": pmproxy answered " + expected);
-      assertEquals(sorted(expected), sorted(actual), expression);
-      String plain = expression.replace(window, "");
-      JsonNode id = get(ours, "/series/query", "expr", plain);
-      assertEquals(get(theirs, "/series/query", "expr", plain), id, plain);
-      if (!plain.contains("-") && !plain.contains("+") && !plain.contains("/")) {
-        // + - /: pmproxy calls every result's units scale zero (Kbyte - Kbyte is "byte")
-        assertEquals(get(theirs, "/series/descs", "series", id.get(0).asText()),
-            get(ours, "/series/descs", "series", id.get(0).asText()), plain);
-      }
-    }
+    // + - /: pmproxy calls every result's units scale zero (Kbyte - Kbyte is "byte")
+    sameAsPmproxy(expressions, window,
+        plain -> !plain.contains("-") && !plain.contains("+") && !plain.contains("/"));
     String plainUsed = used.replace(window, "");
     JsonNode difference = get(ours, "/series/query", "expr", plainUsed + "-" + plainUsed);
     assertEquals("Kbyte", get(ours, "/series/descs", "series", difference.get(0).asText())
@@ -661,6 +643,27 @@ class PmproxyOracleTest {
     Reply unlike = send(ours, "/series/query", "expr",
         "mem.util.used+kernel.all.uptime");
     assertEquals(400, unlike.statusCode(), "pmproxy adds Kbytes to seconds: " + unlike.body());
+  }
+
+  /**
+   * Each expression's values as pmproxy's, and without its window the id pmproxy gives it (and
+   * the id's descriptor where {@code describedAlike}).
+   */
+  private void sameAsPmproxy(List<String> expressions, String window,
+      Predicate<String> describedAlike) throws Exception {
+    for (String expression : expressions) {
+      JsonNode expected = get(theirs, "/series/query", "expr", expression);
+      JsonNode actual = get(ours, "/series/query", "expr", expression);
+      assertTrue(expected.size() > 0, expression + ": pmproxy answered " + expected);
+      assertEquals(sorted(expected), sorted(actual), expression);
+      String plain = expression.replace(window, "");
+      JsonNode id = get(ours, "/series/query", "expr", plain);
+      assertEquals(get(theirs, "/series/query", "expr", plain), id, plain);
+      if (describedAlike.test(plain)) {
+        assertEquals(get(theirs, "/series/descs", "series", id.get(0).asText()),
+            get(ours, "/series/descs", "series", id.get(0).asText()), plain);
+      }
+    }
   }
 
   /** grafana-pcp posts its parameters once a URL would pass 8192 characters. */
