@@ -85,7 +85,7 @@ public final class ArchiveDiscovery {
           failures.add(e);
         }
       }
-    } else if (Files.exists(path) || Files.exists(Path.of(path + ".meta"))
+    } else if (Files.exists(path) || Files.exists(sibling(path, ".meta"))
         || hasCompressedMeta(path)) {
       try {
         ArchiveFiles files = ArchiveFiles.find(ArchiveFiles.baseOf(path).normalize());
@@ -99,9 +99,15 @@ public final class ArchiveDiscovery {
     }
   }
 
+  /** The file named as {@code path} with {@code suffix} added, on the same file system. */
+  private static Path sibling(Path path, String suffix) {
+    Path name = path.getFileName();
+    return name == null ? path : path.resolveSibling(name + suffix);
+  }
+
   private static boolean hasCompressedMeta(Path base) {
     for (String suffix : ByteSources.COMPRESSED_SUFFIXES) {
-      if (Files.exists(Path.of(base + ".meta" + suffix))) {
+      if (Files.exists(sibling(base, ".meta" + suffix))) {
         return true;
       }
     }

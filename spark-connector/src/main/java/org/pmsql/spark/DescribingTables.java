@@ -1,7 +1,6 @@
 package org.pmsql.spark;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +23,7 @@ import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.describe.Column;
 import org.pmsql.archive.describe.DescribingTable;
+import org.pmsql.spark.hadoop.HadoopPaths;
 
 /**
  * A host's tables that describe its archives (descs, instances, labels, archives) in Spark's
@@ -88,7 +88,7 @@ final class DescribingTables {
       List<Archive> archives = new ArrayList<>();
       try {
         for (String base : part.archives()) {
-          archives.add(Archive.open(Path.of(base)));
+          archives.add(Archive.open(HadoopPaths.of(base)));
         }
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e.getMessage(), e);

@@ -2,7 +2,6 @@ package org.pmsql.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.pmsql.archive.Archive;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.follow.LiveCursor;
+import org.pmsql.spark.hadoop.HadoopPaths;
 
 /**
  * A stream of the hosts' values as their loggers write them: an offset is each host's last
@@ -69,7 +69,7 @@ final class LiveValues implements MicroBatchStream, SupportsAdmissionControl {
         LiveCursor follower = followers.get(name);
         if (follower == null) {
           long after = Math.max(from.of(name), startNanos);
-          follower = new LiveCursor(name, host.getValue().stream().map(Path::of).toList(),
+          follower = new LiveCursor(name, host.getValue().stream().map(HadoopPaths::of).toList(),
               after == Long.MIN_VALUE ? after : after + 1, () -> { });
           followers.put(name, follower);
           if (after != Long.MIN_VALUE) {
@@ -92,7 +92,7 @@ final class LiveValues implements MicroBatchStream, SupportsAdmissionControl {
 
   /** The hosts to follow (as the read's host filter allows) and their archives' directories. */
   private Map<String, List<String>> hosts() {
-    ArchiveDiscovery found = ArchiveDiscovery.discover(spec.archives().stream().map(Path::of)
+    ArchiveDiscovery found = ArchiveDiscovery.discover(spec.archives().stream().map(HadoopPaths::of)
         .toList());
     Map<String, List<String>> hosts = new TreeMap<>();
     for (ArchiveSet set : found.sets()) {

@@ -1,6 +1,5 @@
 package org.pmsql.spark;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
 import org.pmsql.archive.describe.DescribingTable;
+import org.pmsql.spark.hadoop.HadoopPaths;
 
 /**
  * The archives as Spark SQL sees pmsql's schemas: {@code spark.sql.catalog.pcp=}this class and
@@ -48,7 +48,7 @@ public final class PcpCatalog implements TableCatalog, SupportsNamespaces {
   }
 
   private List<ArchiveSet> hosts() {
-    return ArchiveDiscovery.discover(options.archives().stream().map(Path::of).toList()).sets();
+    return ArchiveDiscovery.discover(options.archives().stream().map(HadoopPaths::of).toList()).sets();
   }
 
   private ArchiveSet host(String[] namespace) {

@@ -19,6 +19,7 @@ import org.pmsql.archive.follow.LiveCursor;
 import org.pmsql.archive.format.PmTypes;
 import org.pmsql.archive.values.ValueCursor;
 import org.pmsql.archive.values.ValueSelection;
+import org.pmsql.spark.hadoop.HadoopPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class SliceReader implements PartitionReader<InternalRow> {
     return new SliceReader(slice.host(), slice.spec(), from -> {
       List<Archive> archives = new ArrayList<>();
       for (String base : slice.archives()) {
-        archives.add(Archive.open(Path.of(base)));
+        archives.add(Archive.open(HadoopPaths.of(base)));
       }
       ArchiveSet set = new ArchiveSet(slice.host(), archives);
       ArchiveCursor cursor = set.cursor();
@@ -80,7 +81,7 @@ final class SliceReader implements PartitionReader<InternalRow> {
    * newest archive through the tail, finished ones through their index).
    */
   static SliceReader of(LiveSlice slice) {
-    List<Path> directories = slice.directories().stream().map(Path::of).toList();
+    List<Path> directories = slice.directories().stream().map(HadoopPaths::of).toList();
     long deadline = System.nanoTime() + LiveSlice.WAIT_NANOS;
     return new SliceReader(slice.host(), slice.spec(), from -> new UntilCursor(
         new LiveCursor(slice.host(), directories, from, () -> {

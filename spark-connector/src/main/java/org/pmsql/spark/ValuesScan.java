@@ -1,6 +1,5 @@
 package org.pmsql.spark;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -13,6 +12,7 @@ import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.types.StructType;
 import org.pmsql.archive.ArchiveDiscovery;
 import org.pmsql.archive.ArchiveSet;
+import org.pmsql.spark.hadoop.HadoopPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ final class ValuesScan implements Scan, Batch {
       return new InputPartition[0];
     }
     ArchiveDiscovery found = ArchiveDiscovery.discover(spec.archives().stream()
-        .map(Path::of).toList());
+        .map(HadoopPaths::of).toList());
     found.failures().forEach(e -> LOG.warn("pcp: {} (not read)", e.getMessage()));
     List<InputPartition> slices = new ArrayList<>();
     for (ArchiveSet set : found.sets()) {

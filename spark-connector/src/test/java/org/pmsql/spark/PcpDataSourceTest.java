@@ -50,6 +50,7 @@ class PcpDataSourceTest {
         .config("spark.sql.catalog.pcp", PcpCatalog.class.getName())
         .config("spark.sql.catalog.pcp.archives", BOZO.toString())
         .config("spark.sql.catalog.pcp.partitionBytes", Integer.toString(1 << 20))
+        .config("spark.hadoop.fs." + LocalAsScheme.SCHEME + ".impl", LocalAsScheme.class.getName())
         .getOrCreate();
   }
 
@@ -93,6 +94,24 @@ class PcpDataSourceTest {
       }
       assertEquals(expected.size(), compared);
       assertEquals(expected.size(), actual.size(), name + ": no metric libpcp does not read");
+    }
+  }
+
+  /**
+   * Archives named by a Hadoop URI are read through Hadoop's FileSystem (here its local one
+   * under a scheme of its own): listed, and read by positioned reads, xz volumes included.
+   */
+  @Test
+  void archivesOnAHadoopFileSystemReadAsLibpcp() throws Exception {
+    for (String name : List.of("20180102", "20180606")) {
+      Path archive = PcpTools.corpus().resolve(name);
+      Dataset<Row> values = spark.read().format("pcp").option("archives",
+          LocalAsScheme.SCHEME + "://" + archive).option("partitionBytes", "65536").load();
+      assertTrue(values.rdd().getNumPartitions() > 1, name + " in slices");
+      int opened = LocalAsScheme.OPENED.get();
+      assertEquals(LibpcpTotals.of(archive).values().stream().mapToLong(t -> t.count).sum(),
+          values.count(), name);
+      assertTrue(LocalAsScheme.OPENED.get() > opened, "read through Hadoop's FileSystem");
     }
   }
 

@@ -2,6 +2,8 @@ package org.pmsql.archive.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.pmsql.archive.source.DaemonThreads;
 import org.tukaani.xz.SeekableFileInputStream;
+import org.tukaani.xz.SeekableInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
@@ -145,8 +148,10 @@ final class XzByteSource implements ByteSource {
    * runs, would otherwise allocate one per opened volume.
    */
   private static SeekableXZInputStream decoder(Path file) throws IOException {
-    return new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, true,
-        DictionaryCache.INSTANCE);
+    SeekableInputStream in = file.getFileSystem() == FileSystems.getDefault()
+        ? new SeekableFileInputStream(file.toFile())
+        : new ChannelSeekableInput(Files.newByteChannel(file));
+    return new SeekableXZInputStream(in, -1, true, DictionaryCache.INSTANCE);
   }
 
   /** Each decoding thread needs a stream of its own; they are reused between blocks. */
