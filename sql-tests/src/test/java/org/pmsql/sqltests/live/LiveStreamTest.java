@@ -252,7 +252,11 @@ class LiveStreamTest {
             assertTrue(openFiles() > before, "a stream holds files while open");
           }
         }
-        assertEquals(before, openFiles(), "files and watches after five closed streams");
+        // at most as many: another part of the JVM may close a file meanwhile (seen: 304
+        // after 305), which is no leak; a stream that kept its files would leave five more
+        long after = openFiles();
+        assertTrue(after <= before, "files and watches after five closed streams: " + after
+            + ", before them: " + before);
       }
     } finally {
       logger.destroy();
