@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,25 +42,36 @@ final class SliceReader implements PartitionReader<InternalRow> {
   private final long limit;
   private long rows;
 
-  /** The values of {@code host} from {@code lowNanos} to {@code highNanos}, from {@code opener}. */
-  SliceReader(String host, ReadSpec spec, ValueCursor.Opener opener, long lowNanos,
-      long highNanos) {
+  /** The rows of {@code values}, which are {@code host}'s, in the spec's columns. */
+  private SliceReader(String host, ReadSpec spec, ValueCursor values) {
     this.columns = spec.columns();
     this.limit = spec.limit();
     this.row = new SpecificInternalRow(ValueColumns.schema(columns));
     this.host = UTF8String.fromString(host);
-    boolean rates = false;
-    for (ValueColumns c : columns) {
-      rates |= c == ValueColumns.RATE;
-    }
-    ValueSelection selection = new ValueSelection(spec.metrics(), spec.prefixes(),
-        spec.insts(), spec.instances());
-    this.values = new ValueCursor(opener, selection, rates, lowNanos, highNanos, () -> { });
+    this.values = values;
+  }
+
+  private static ValueSelection selection(ReadSpec spec) {
+    return new ValueSelection(spec.metrics(), spec.prefixes(), spec.insts(), spec.instances());
+  }
+
+  private static boolean rates(ReadSpec spec) {
+    return Arrays.asList(spec.columns()).contains(ValueColumns.RATE);
   }
 
   /** A slice of finished history: the host's archives that hold it, read as one set. */
   static SliceReader of(Slice slice) {
-    return new SliceReader(slice.host(), slice.spec(), from -> {
+    return new SliceReader(slice.host(), slice.spec(), values(slice, rates(slice.spec())));
+  }
+
+  /** A slice's values alone, with their rates or not, for what is made of them. */
+  static ValueCursor values(Slice slice, boolean rates) {
+    return new ValueCursor(history(slice), selection(slice.spec()), rates, slice.fromNanos(),
+        slice.toNanos(), () -> { });
+  }
+
+  private static ValueCursor.Opener history(Slice slice) {
+    return from -> {
       List<Archive> archives = new ArrayList<>();
       for (String base : slice.archives()) {
         archives.add(Archive.open(HadoopPaths.of(base)));
@@ -72,7 +84,7 @@ final class SliceReader implements PartitionReader<InternalRow> {
         cursor.seek(from);
       }
       return cursor;
-    }, slice.fromNanos(), slice.toNanos());
+    };
   }
 
   /**
@@ -83,14 +95,17 @@ final class SliceReader implements PartitionReader<InternalRow> {
   static SliceReader of(LiveSlice slice) {
     List<Path> directories = slice.directories().stream().map(HadoopPaths::of).toList();
     long deadline = System.nanoTime() + LiveSlice.WAIT_NANOS;
-    return new SliceReader(slice.host(), slice.spec(), from -> new UntilCursor(
+    ValueCursor.Opener opener = from -> new UntilCursor(
         new LiveCursor(slice.host(), directories, from, () -> {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("pcp: " + slice.host() + "'s records up to "
                 + slice.untilNanos() + " were on disk when the batch was planned and are"
                 + " not now (archives removed or rewritten?)");
           }
-        }), slice.untilNanos()), slice.afterNanos() + 1, slice.untilNanos());
+        }), slice.untilNanos());
+    return new SliceReader(slice.host(), slice.spec(), new ValueCursor(opener,
+        selection(slice.spec()), rates(slice.spec()), slice.afterNanos() + 1,
+        slice.untilNanos(), () -> { }));
   }
 
   @Override

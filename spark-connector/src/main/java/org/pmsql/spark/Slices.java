@@ -65,9 +65,11 @@ final class Slices {
       long endBytes = i < cuts.size() ? cuts.get(i)[1] : total;
       long low = Math.max(from, spec.lowNanos());
       long high = Math.min(to, spec.highNanos());
-      if (low <= high) {
-        slices.add(new Slice(set.hostname(), archivesFor(set, low, high), low, high,
-            endBytes - startBytes, spec));
+      List<String> archives = low <= high ? archivesFor(set, low, high) : List.of();
+      // a window before the host's first archive holds nothing to read
+      if (!archives.isEmpty()) {
+        slices.add(new Slice(set.hostname(), archives, low, high, endBytes - startBytes,
+            spec));
       }
       if (i < cuts.size()) {
         from = cuts.get(i)[0];

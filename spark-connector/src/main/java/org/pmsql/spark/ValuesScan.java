@@ -1,5 +1,7 @@
 package org.pmsql.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -33,7 +35,8 @@ final class ValuesScan implements Scan, Batch {
 
   @Override
   public StructType readSchema() {
-    return ValueColumns.schema(spec.columns());
+    return spec.aggregates() != null ? spec.aggregates().schema()
+        : ValueColumns.schema(spec.columns());
   }
 
   @Override
@@ -77,8 +80,18 @@ final class ValuesScan implements Scan, Batch {
   static final class SliceReaders implements PartitionReaderFactory {
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
-      return partition instanceof LiveSlice live ? SliceReader.of(live)
-          : SliceReader.of((Slice) partition);
+      if (partition instanceof LiveSlice live) {
+        return SliceReader.of(live);
+      }
+      Slice slice = (Slice) partition;
+      if (slice.spec().aggregates() == null) {
+        return SliceReader.of(slice);
+      }
+      try {
+        return new AggregateReader(slice, SliceReader.values(slice, false));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
     }
   }
 }

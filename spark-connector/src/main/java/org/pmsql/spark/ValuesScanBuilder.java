@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
+import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
 import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
@@ -23,11 +25,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Narrows a read by the filters Spark offers (time bounds on ts or ts_ns, host, metric and
- * instance equality and IN, metric prefixes), the columns it needs and its LIMIT. Every filter
- * is also handed back for Spark to evaluate on the rows: the read only prunes.
+ * instance equality and IN, metric prefixes), the columns it needs, its LIMIT, and counts and
+ * first and last times. Every filter is also handed back for Spark to evaluate on the rows:
+ * the read only prunes.
  */
 final class ValuesScanBuilder implements ScanBuilder, SupportsPushDownFilters,
-    SupportsPushDownRequiredColumns, SupportsPushDownLimit {
+    SupportsPushDownRequiredColumns, SupportsPushDownLimit, SupportsPushDownAggregates {
   private static final long MILLI = 1_000_000L;
   private final ReadOptions options;
   private ReadSpec spec;
@@ -73,6 +76,20 @@ final class ValuesScanBuilder implements ScanBuilder, SupportsPushDownFilters,
   @Override
   public boolean pushLimit(int limit) {
     spec = spec.limit(limit);
+    return true;
+  }
+
+  /**
+   * Counts and first and last times, by nothing, host or metric, as each slice's partial
+   * results (Spark pushes them only when no filter is left for it to apply).
+   */
+  @Override
+  public boolean pushAggregation(Aggregation aggregation) {
+    Aggregates aggregates = Aggregates.of(aggregation);
+    if (aggregates == null || spec.limit() != Long.MAX_VALUE) {
+      return false;
+    }
+    spec = spec.aggregated(aggregates);
     return true;
   }
 

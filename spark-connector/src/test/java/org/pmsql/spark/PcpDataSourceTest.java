@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -250,6 +252,32 @@ class PcpDataSourceTest {
         .mapToLong(t -> t.count).sum();
     assertEquals(libpcp, spark.read().format("pcp").option("archives", bad.resolve("badlabel-1")
         + "," + bad.resolve("badlen-3")).option("partitionBytes", "4096").load().count());
+  }
+
+  /**
+   * Counts and first and last times, by metric and in all, are computed by the read (the plan
+   * says so) and equal libpcp's counts and Spark's own computation over the values.
+   */
+  @Test
+  void countsAndTimeSpansArePushedAndExact() throws Exception {
+    Dataset<Row> values = read(BOZO, 256 << 10);
+    Dataset<Row> pushed = values.groupBy("metric").agg(count(lit(1)), min("ts"), max("ts_ns"));
+    String plan = pushed.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("aggregates [COUNT(*), MIN(ts), MAX(ts_ns)] GROUP BY [metric]"),
+        plan);
+    // a filter Spark must apply itself keeps the aggregation in Spark
+    Dataset<Row> computed = values.filter(col("ts_ns").gt(0)).groupBy("metric")
+        .agg(count(lit(1)), min("ts"), max("ts_ns"));
+    assertTrue(!computed.queryExecution().executedPlan().toString().contains("aggregates ["));
+    List<String> byRead = pushed.collectAsList().stream().map(Row::toString).sorted().toList();
+    assertEquals(computed.collectAsList().stream().map(Row::toString).sorted().toList(), byRead);
+    Map<String, LibpcpTotals> libpcp = LibpcpTotals.of(BOZO);
+    for (Row r : pushed.collectAsList()) {
+      assertEquals(libpcp.get(r.getString(0)).count, r.getLong(1), r.getString(0));
+    }
+    assertEquals(libpcp.values().stream().mapToLong(t -> t.count).sum(), values.count());
+    // a window before every archive: nothing, not a task failing on a slice of no archive
+    assertEquals(0, values.filter(col("ts_ns").lt(0)).count());
   }
 
   @Test
