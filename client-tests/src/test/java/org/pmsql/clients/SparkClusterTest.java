@@ -32,11 +32,13 @@ import org.pmsql.testsupport.PcpTools;
 /**
  * The Spark connector's jar on a real Spark cluster on loopback: Spark's own standalone Master
  * and two Workers (separate JVMs, from Spark's deploy classes), whose executors get the jar as
- * spark-submit's --jars sends it, read a pmlogger root of three hosts; each host's and metric's
- * count and sum of values equal libpcp's.
+ * spark-submit's --jars sends it, read a pmlogger root that pmlogrewrite made of a corpus day
+ * (three hosts, two days each, as pmlogger_daily lays them out); each host's and metric's count
+ * and sum of values equal libpcp's.
  */
 class SparkClusterTest {
-  private static final List<String> ARCHIVES = List.of("20180102", "20130706", "20180606");
+  private static final List<String> HOSTS = List.of("fleet-1", "fleet-2", "fleet-3");
+  private static final int DAYS = 2;
   private static final List<Process> DAEMONS = new ArrayList<>();
   @TempDir
   static Path dir;
@@ -46,13 +48,16 @@ class SparkClusterTest {
   @BeforeAll
   static void start() throws Exception {
     root = Files.createDirectories(dir.resolve("pmlogger"));
-    for (String name : ARCHIVES) {
-      Path host = Files.createDirectories(root.resolve("host-of-" + name));
-      try (var files = Files.list(PcpTools.corpus())) {
-        for (Path f : files.filter(f -> f.getFileName().toString().startsWith(name + "."))
-            .toList()) {
-          Files.createSymbolicLink(host.resolve(f.getFileName()), f);
-        }
+    for (String host : HOSTS) {
+      Path logs = Files.createDirectories(root.resolve(host));
+      for (int day = 0; day < DAYS; day++) {
+        Path config = dir.resolve("rewrite-" + host + "-" + day + ".conf");
+        Files.writeString(config, "global {\n  hostname -> " + host + "\n  time -> +"
+            + (24 * day) + ":00:00\n}\n");
+        PcpTools.Result r = PcpTools.run(120, PcpTools.tool("pmlogrewrite").toString(), "-c",
+            config.toString(), PcpTools.corpus().resolve("20130706").toString(),
+            logs.resolve("day" + day).toString());
+        assertEquals(0, r.exitCode(), "pmlogrewrite: " + r.output());
       }
     }
     String javaOptions = String.join(" ", ManagementFactory.getRuntimeMXBean()
@@ -166,27 +171,33 @@ class SparkClusterTest {
 
   @Test
   void aFleetRootReadOnTheClusterGivesLibpcpsCountsAndSums() throws Exception {
-    Map<String, LibpcpTotals> expected = new TreeMap<>();
-    for (String name : ARCHIVES) {
-      Path archive = PcpTools.corpus().resolve(name);
-      String host = PcpTools.run(30, PcpTools.tool("pmdumplog").toString(), "-l",
-          archive.toString()).output().lines().filter(l -> l.startsWith("Performance metrics"))
-          .findFirst().orElseThrow().replaceFirst(".* from host ", "").strip();
-      LibpcpTotals.of(archive).forEach((metric, t) -> expected.put(host + " " + metric, t));
+    Map<String, long[]> counts = new TreeMap<>();
+    Map<String, Double> sums = new TreeMap<>();
+    for (String host : HOSTS) {
+      for (int day = 0; day < DAYS; day++) {
+        LibpcpTotals.of(root.resolve(host).resolve("day" + day)).forEach((metric, t) -> {
+          // pmlogrewrite 6.0.3 leaves 9 metrics' values without their descriptors, which
+          // libpcp returns by number and pmsql cannot type: only described metrics count
+          if (!metric.matches("\\d+\\.\\d+\\.\\d+")) {
+            counts.computeIfAbsent(host + " " + metric, k -> new long[1])[0] += t.count;
+            sums.merge(host + " " + metric, t.sum(), Double::sum);
+          }
+        });
+      }
     }
     List<Row> rows = spark.read().format("pcp").option("archives", root.toString())
         .option("partitionBytes", Integer.toString(512 << 10)).load()
         .groupBy("host", "metric").agg(count(lit(1)), sum(coalesce(col("val_exact"),
             col("val")).cast("double"))).collectAsList();
-    assertEquals(3, rows.stream().map(r -> r.getString(0)).distinct().count());
-    assertEquals(expected.size(), rows.size(), "the metrics libpcp reads, no others");
+    assertEquals(HOSTS.size(), rows.stream().map(r -> r.getString(0)).distinct().count());
+    assertEquals(counts.size(), rows.size(), "the metrics libpcp reads, no others");
     for (Row r : rows) {
       String key = r.getString(0) + " " + r.getString(1);
-      LibpcpTotals libpcp = expected.get(key);
-      assertTrue(libpcp != null, key + " is one libpcp reads");
-      assertEquals(libpcp.count, r.getLong(2), key);
+      assertTrue(counts.containsKey(key), key + " is one libpcp reads");
+      assertEquals(counts.get(key)[0], r.getLong(2), key);
       if (!r.isNullAt(3)) {
-        assertEquals(libpcp.sum(), r.getDouble(3), Math.abs(libpcp.sum()) * 1e-9, key);
+        double sum = sums.get(key);
+        assertEquals(sum, r.getDouble(3), Math.abs(sum) * 1e-9, key);
       }
     }
   }
