@@ -2,7 +2,6 @@ package org.pmsql.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -94,39 +93,19 @@ final class DescribingTables {
         throw new java.io.UncheckedIOException(e.getMessage(), e);
       }
       List<Column> columns = part.table().columns();
-      Iterator<Object[]> rows = part.table().rows(new ArchiveSet(part.host(), archives))
-          .iterator();
-      return new PartitionReader<>() {
-        private InternalRow current;
-
-        @Override
-        public boolean next() {
-          if (!rows.hasNext()) {
-            return false;
-          }
-          Object[] row = rows.next();
-          Object[] values = new Object[row.length];
-          for (int i = 0; i < row.length; i++) {
-            values[i] = row[i] == null ? null : switch (columns.get(i).kind()) {
-              case TEXT -> UTF8String.fromString((String) row[i]);
-              case TIME -> Math.floorDiv((Long) row[i], 1_000_000L) * 1000L;
-              default -> row[i];
-            };
-          }
-          current = new GenericInternalRow(values);
-          return true;
+      List<InternalRow> rows = new ArrayList<>();
+      for (Object[] row : part.table().rows(new ArchiveSet(part.host(), archives))) {
+        Object[] values = new Object[row.length];
+        for (int i = 0; i < row.length; i++) {
+          values[i] = row[i] == null ? null : switch (columns.get(i).kind()) {
+            case TEXT -> UTF8String.fromString((String) row[i]);
+            case TIME -> Math.floorDiv((Long) row[i], 1_000_000L) * 1000L;
+            default -> row[i];
+          };
         }
-
-        @Override
-        public InternalRow get() {
-          return current;
-        }
-
-        @Override
-        public void close() {
-          // the rows were made at once; nothing stays open
-        }
-      };
+        rows.add(new GenericInternalRow(values));
+      }
+      return new ListedRows(rows);
     }
   }
 }

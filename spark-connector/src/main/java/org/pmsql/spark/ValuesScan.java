@@ -88,7 +88,7 @@ final class ValuesScan implements Scan, Batch {
         return SliceReader.of(slice);
       }
       try {
-        return new AggregateReader(slice, SliceReader.values(slice, false));
+        return SliceAggregates.of(slice, SliceReader.values(slice, false));
       } catch (IOException e) {
         throw new UncheckedIOException(e.getMessage(), e);
       }

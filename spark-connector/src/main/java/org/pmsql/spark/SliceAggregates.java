@@ -2,13 +2,11 @@ package org.pmsql.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.pmsql.archive.values.ValueCursor;
 
@@ -17,10 +15,11 @@ import org.pmsql.archive.values.ValueCursor;
  * metric when grouped by metric, without a value decoded. A slice with no values still gives
  * one row when nothing groups (a count of zero), as Spark's partial aggregation expects.
  */
-final class AggregateReader implements PartitionReader<InternalRow> {
-  private final Iterator<InternalRow> rows;
+final class SliceAggregates {
+  private SliceAggregates() {}
 
-  AggregateReader(Slice slice, ValueCursor values) throws IOException {
+  /** The slice's partial aggregates, one row per group. */
+  static ListedRows of(Slice slice, ValueCursor values) throws IOException {
     Aggregates spec = slice.spec().aggregates();
     boolean byMetric = spec.groupBy().contains(ValueColumns.METRIC);
     // per group: count, first nanos, last nanos
@@ -57,27 +56,6 @@ final class AggregateReader implements PartitionReader<InternalRow> {
       }
       out.add(new GenericInternalRow(row.toArray()));
     }
-    this.rows = out.iterator();
-  }
-
-  private InternalRow current;
-
-  @Override
-  public boolean next() {
-    if (!rows.hasNext()) {
-      return false;
-    }
-    current = rows.next();
-    return true;
-  }
-
-  @Override
-  public InternalRow get() {
-    return current;
-  }
-
-  @Override
-  public void close() {
-    // the slice was read and closed when the reader was made
+    return new ListedRows(out);
   }
 }
