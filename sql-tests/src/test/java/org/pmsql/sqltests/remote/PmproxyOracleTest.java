@@ -24,6 +24,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,10 +71,11 @@ class PmproxyOracleTest {
   private PcpServer pmsql;
   private String theirs;
   private String ours;
+  private int redisPort;
 
   @BeforeAll
   void start() throws Exception {
-    int redisPort = freePort();
+    redisPort = freePort();
     int pmproxyPort = freePort();
     processes.add(new ProcessBuilder(PcpTools.tool("redis-server").toString(), "--port",
         Integer.toString(redisPort), "--save", "", "--appendonly", "no", "--bind",
@@ -663,6 +665,42 @@ class PmproxyOracleTest {
         assertEquals(get(theirs, "/series/descs", "series", id.get(0).asText()),
             get(ours, "/series/descs", "series", id.get(0).asText()), plain);
       }
+    }
+  }
+
+  /**
+   * The pmseries command line, reading the same Redis, gives each function's id and values as
+   * pmsql's /series/query does.
+   */
+  @Test
+  void pmseriesCommandLineGivesTheIdsAndValuesOfFunctions() throws Exception {
+    String window = "[start:1514812800,finish:1514813100]";
+    String load = "kernel.all.load{hostname==\"bozo\"}" + window;
+    for (String expression : List.of("rate(kernel.all.sysfork{hostname==\"bozo\"}" + window
+        + ")", "max_inst(" + load + ")", "sum_sample(" + load + ")", "topk_sample(" + load
+        + ", 2)", "rescale(mem.util.used{hostname==\"bozo\"}" + window + ",\"MB\")",
+        load + "+" + load)) {
+      PcpTools.Result cli = PcpTools.run(60, PcpTools.tool("pmseries").toString(), "-p",
+          Integer.toString(redisPort), expression);
+      assertEquals(0, cli.exitCode(), expression + ": " + cli.output());
+      List<String> lines = cli.output().lines().filter(l -> !l.isBlank()).toList();
+      List<String> theirs = new ArrayList<>();
+      for (String line : lines.subList(1, lines.size())) {
+        // "    [Mon Jan  1 13:21:11.590321000 2018] 2.033337 6ae3e477..."
+        // (no instance after the value where the function has none: sum_sample)
+        String[] fields = line.substring(line.indexOf(']') + 1).strip().split(" ");
+        theirs.add(fields[0] + " " + (fields.length > 1 ? fields[fields.length - 1] : ""));
+      }
+      JsonNode answer = get(ours, "/series/query", "expr", expression);
+      List<String> mine = new ArrayList<>();
+      for (JsonNode v : answer) {
+        assertEquals(lines.get(0).strip(), v.get("series").asText(), expression + ": the id");
+        mine.add(v.get("value").asText() + " " + v.get("instance").asText());
+      }
+      Collections.sort(theirs);
+      Collections.sort(mine);
+      assertTrue(theirs.size() > 0, expression + ": " + cli.output());
+      assertEquals(theirs, mine, expression);
     }
   }
 
