@@ -99,7 +99,7 @@ final class DescribingTables {
         for (int i = 0; i < row.length; i++) {
           values[i] = row[i] == null ? null : switch (columns.get(i).kind()) {
             case TEXT -> UTF8String.fromString((String) row[i]);
-            case TIME -> Math.floorDiv((Long) row[i], 1_000_000L) * 1000L;
+            case TIME -> ValueColumns.timestamp((Long) row[i]);
             default -> row[i];
           };
         }

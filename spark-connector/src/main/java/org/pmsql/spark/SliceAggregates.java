@@ -51,7 +51,7 @@ final class SliceAggregates {
         } else {
           long nanos = a.function().equals("MIN") ? v[1] : v[2];
           row.add(a.column() == ValueColumns.TS_NS ? nanos
-              : Math.floorDiv(nanos, 1_000_000L) * 1000L);
+              : ValueColumns.timestamp(nanos));
         }
       }
       out.add(new GenericInternalRow(row.toArray()));

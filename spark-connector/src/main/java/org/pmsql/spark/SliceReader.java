@@ -122,7 +122,7 @@ final class SliceReader implements PartitionReader<InternalRow> {
   private void set(int i, ValueColumns column) {
     switch (column) {
       case HOST -> row.update(i, host);
-      case TS -> row.setLong(i, Math.floorDiv(values.nanos(), 1_000_000L) * 1000L);
+      case TS -> row.setLong(i, ValueColumns.timestamp(values.nanos()));
       case TS_NS -> row.setLong(i, values.nanos());
       case METRIC -> row.update(i, name(values.metric()));
       case INST -> {

@@ -43,6 +43,11 @@ enum ValueColumns {
     return new StructType(fields);
   }
 
+  /** A time as Spark's timestamps hold it (microseconds), to the millisecond as SQL's ts. */
+  static long timestamp(long nanos) {
+    return Math.floorDiv(nanos, 1_000_000L) * 1000L;
+  }
+
   /** The column of that name (Spark's names are case-insensitive by default), or null. */
   static ValueColumns named(String name) {
     for (ValueColumns c : values()) {

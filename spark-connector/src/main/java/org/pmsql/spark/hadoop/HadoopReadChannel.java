@@ -30,16 +30,22 @@ final class HadoopReadChannel extends FileChannel {
       return -1;
     }
     int length = (int) Math.min(dst.remaining(), size - at);
-    byte[] bytes = new byte[length];
+    // straight into the caller's buffer when it has an array, as archive-io's buffers do
+    byte[] bytes = dst.hasArray() ? dst.array() : new byte[length];
+    int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
     int done = 0;
     while (done < length) {
-      int n = in.read(at + done, bytes, done, length - done);
+      int n = in.read(at + done, bytes, offset + done, length - done);
       if (n < 0) {
         break;
       }
       done += n;
     }
-    dst.put(bytes, 0, done);
+    if (dst.hasArray()) {
+      dst.position(dst.position() + done);
+    } else {
+      dst.put(bytes, 0, done);
+    }
     return done == 0 && length > 0 ? -1 : done;
   }
 
